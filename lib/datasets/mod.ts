@@ -1,0 +1,10 @@
+/**
+ * Data sets of the five studies (raw and sliced layouts), augmentation and the batching loader.
+ * @module
+ */
+export * from "./types.ts";
+export * from "./nd.ts";
+export * from "./augment.ts";
+export * from "./augment_3d.ts";
+export * from "./augment_brats.ts";
+export * from "./loader.ts";
