@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { installFastKernels } from "./kernels/mod.ts";
 import * as tf from "./tf.ts";
 
 /** Names a user may ask for. `auto` applies the order described in the module doc. */
@@ -103,10 +104,14 @@ async function startWebGpu(): Promise<boolean> {
   }
 }
 
+let blasName: string | null = null;
+
 async function startCpu(): Promise<boolean> {
   await tf.setBackend("cpu");
   await tf.ready();
-  return false;
+  const fast = await installFastKernels();
+  blasName = fast.blas;
+  return fast.kernels.length > 0;
 }
 
 /**
@@ -155,7 +160,7 @@ export async function initBackend(
     const fast = await startCpu();
     info = {
       name: "cpu",
-      detail: fast ? "fast kernels" : "TF.js reference kernels",
+      detail: fast ? `fast kernels, ${blasName}` : "TF.js reference kernels",
       fastKernels: fast,
     };
   }

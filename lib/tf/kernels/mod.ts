@@ -1,0 +1,61 @@
+/**
+ * medkd's fast CPU kernels: GEMM-backed convolutions (2D, 3D, depthwise) and matmuls, pooling,
+ * and loops for the element-wise, reduction and copy ops that dominate a training step, all
+ * registered over TF.js's CPU backend, plus gradients for dilated convolutions.
+ *
+ * `MEDKD_FAST_KERNELS=0` disables them; `MEDKD_BLAS` picks the GEMM (see {@link loadGemm}).
+ * @module
+ */
+import { loadGemm } from "./blas.ts";
+import { convKernels } from "./conv_kernels.ts";
+import { setGemm } from "./gemm_state.ts";
+import { matmulKernels } from "./matmul_kernels.ts";
+import { type FastKernel, registerFastKernels } from "./registry.ts";
+
+export { BlasError, blasThreads, type Gemm, loadGemm, openNativeGemm } from "./blas.ts";
+export { gemm, setGemm } from "./gemm_state.ts";
+export {
+  type FastKernel,
+  isFastKernelActive,
+  referenceKernel,
+  registerFastKernels,
+  restoreReferenceKernels,
+  withReferenceKernels,
+} from "./registry.ts";
+
+/** Every fast kernel medkd registers. */
+export function fastKernelList(): FastKernel[] {
+  return [...convKernels, ...matmulKernels];
+}
+
+/** What {@link installFastKernels} did. */
+export type FastKernelsInfo = { blas: string | null; kernels: string[] };
+
+function disabled(): boolean {
+  try {
+    return Deno.env.get("MEDKD_FAST_KERNELS") === "0";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Load a GEMM and register the fast kernels on the CPU backend (idempotent). Returns
+ * `{ blas: null, kernels: [] }` when `MEDKD_FAST_KERNELS=0`; `force` ignores that variable.
+ *
+ * @example
+ * ```ts
+ * import { installFastKernels } from "./mod.ts";
+ * const info = await installFastKernels();
+ * if (info.kernels.length > 0 && !info.blas) throw new Error("kernels without a GEMM");
+ * ```
+ */
+export async function installFastKernels(
+  opts: { force?: boolean; blas?: string } = {},
+): Promise<FastKernelsInfo> {
+  if (!opts.force && disabled()) return { blas: null, kernels: [] };
+  const g = await loadGemm(opts.blas);
+  setGemm(g);
+  const kernels = registerFastKernels(fastKernelList());
+  return { blas: g.name, kernels };
+}
