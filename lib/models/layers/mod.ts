@@ -1,0 +1,15 @@
+/**
+ * medkd's custom `tf.layers.Layer` subclasses; importing this module registers them all for
+ * (de)serialisation. Patch embedding is TF.js's `conv2d` (kernel = stride = patch) plus
+ * `layerNormalization({ axis: -1 })`, and LayerNorm over channels is `layerNormalization` itself
+ * (channels-last), so neither needs a custom class.
+ *
+ * @module
+ */
+export { type InitSpec, LayerConfigError, makeInit } from "./common.ts";
+export { BatchStatNorm, GroupNorm, InstanceNorm } from "./norm.ts";
+export { Crop, interpAxis, Pad, type ResizeMode, ResizeToShape, UpSampling3D } from "./spatial.ts";
+export { Act, type ActKind, ChannelScale, DropPath, LayerScale } from "./elementwise.ts";
+export { GroupConv2D, WSConv } from "./conv.ts";
+export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";
+export { PatchMerging, WindowAttention } from "./window.ts";

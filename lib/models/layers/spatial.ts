@@ -1,0 +1,236 @@
+/**
+ * Spatial layers TF.js lacks: constant padding and cropping of any spatial rank (3D included;
+ * `value: -Infinity` gives PyTorch's max-pool padding), nearest 3D upsampling, and resizing to a
+ * fixed shape or to the shape of a second input (bilinear/trilinear or nearest, either
+ * align-corners convention).
+ *
+ * @module
+ */
+import * as tf from "../../tf/tf.ts";
+import { LayerArgs, LayerConfigError, single, singleShape } from "./common.ts";
+
+/**
+ * Pad the spatial axes (all but batch and channels) with a constant: `pads[i] = [before, after]`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { Pad } from "./spatial.ts";
+ * const y = new Pad({ pads: [[1, 0], [0, 0], [0, 1]] }).apply(tf.ones([1, 2, 2, 2, 1])) as tf.Tensor;
+ * if (y.shape.join() !== "1,3,2,3,1") throw new Error(String(y.shape));
+ * ```
+ */
+export class Pad extends tf.layers.Layer {
+  static className = "MedkdPad";
+  readonly pads: [number, number][];
+  readonly value: number;
+
+  constructor(args: LayerArgs & { pads: [number, number][]; value?: number }) {
+    super(args);
+    this.pads = args.pads.map(([a, b]) => [a, b]);
+    this.value = args.value ?? 0;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(s);
+    if (shape.length !== this.pads.length + 2) {
+      throw new LayerConfigError(`Pad: ${this.pads.length} spatial pads for shape [${shape}]`);
+    }
+    return shape.map((d, i) =>
+      i === 0 || i === shape.length - 1 || d == null
+        ? d
+        : d + this.pads[i - 1][0] + this.pads[i - 1][1]
+    );
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.pad(single(inputs), [[0, 0], ...this.pads, [0, 0]], this.value));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), pads: this.pads, value: this.value };
+  }
+}
+
+/**
+ * Crop the spatial axes: `crops[i] = [before, after]` elements removed.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { Crop } from "./spatial.ts";
+ * const y = new Crop({ crops: [[1, 0], [0, 1], [0, 0]] }).apply(tf.ones([1, 3, 3, 2, 1])) as tf.Tensor;
+ * if (y.shape.join() !== "1,2,2,2,1") throw new Error(String(y.shape));
+ * ```
+ */
+export class Crop extends tf.layers.Layer {
+  static className = "MedkdCrop";
+  readonly crops: [number, number][];
+
+  constructor(args: LayerArgs & { crops: [number, number][] }) {
+    super(args);
+    this.crops = args.crops.map(([a, b]) => [a, b]);
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(s);
+    return shape.map((d, i) =>
+      i === 0 || i === shape.length - 1 || d == null
+        ? d
+        : d - this.crops[i - 1][0] - this.crops[i - 1][1]
+    );
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const begin = [0, ...this.crops.map((c) => c[0]), 0];
+      const size = x.shape.map((d, i) =>
+        i === 0 || i === x.rank - 1 ? -1 : d - this.crops[i - 1][0] - this.crops[i - 1][1]
+      );
+      return tf.slice(x, begin, size);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), crops: this.crops };
+  }
+}
+
+const NEAREST: ResizeMode = { method: "nearest", alignCorners: false };
+
+/**
+ * Nearest-neighbour upsampling of NDHWC tensors by integer factors `size = [fd, fh, fw]`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { UpSampling3D } from "./spatial.ts";
+ * const y = new UpSampling3D({ size: [1, 2, 2] }).apply(tf.ones([1, 2, 2, 2, 3])) as tf.Tensor;
+ * if (y.shape.join() !== "1,2,4,4,3") throw new Error(String(y.shape));
+ * ```
+ */
+export class UpSampling3D extends tf.layers.Layer {
+  static className = "MedkdUpSampling3D";
+  readonly size: number[];
+
+  constructor(args: LayerArgs & { size?: number[] }) {
+    super(args);
+    this.size = args.size ?? [2, 2, 2];
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(s);
+    return shape.map((d, i) => (i === 0 || i === 4 || d == null ? d : d * this.size[i - 1]));
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      let x = single(inputs);
+      for (let a = 0; a < 3; a++) {
+        x = interpAxis(x, a + 1, x.shape[a + 1] * this.size[a], NEAREST);
+      }
+      return x;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), size: this.size };
+  }
+}
+
+/** How {@link ResizeToShape} interpolates. */
+export type ResizeMode = {
+  method: "bilinear" | "nearest";
+  /** PyTorch `align_corners=True`. */
+  alignCorners: boolean;
+};
+
+/**
+ * Linear (or nearest) interpolation along one axis with PyTorch's source-index rules. Built from
+ * `gather`, so it is differentiable for every shape (TF.js 4.22's ResizeBilinearGrad returns a
+ * wrongly shaped gradient for non-square images, so `tf.image.resizeBilinear` is avoided).
+ */
+export function interpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMode): tf.Tensor {
+  const inn = x.shape[axis];
+  if (inn === out) return x;
+  const lo = new Int32Array(out), hi = new Int32Array(out), t = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    if (m.method === "nearest") {
+      lo[o] = hi[o] = Math.min(Math.floor((o * inn) / out), inn - 1);
+      continue;
+    }
+    const src = m.alignCorners
+      ? (out > 1 ? (o * (inn - 1)) / (out - 1) : 0)
+      : Math.max(0, ((o + 0.5) * inn) / out - 0.5);
+    lo[o] = Math.min(Math.floor(src), inn - 1);
+    hi[o] = Math.min(lo[o] + 1, inn - 1);
+    t[o] = src - lo[o];
+  }
+  const a = tf.gather(x, tf.tensor1d(lo, "int32"), axis);
+  if (m.method === "nearest") return a;
+  const b = tf.gather(x, tf.tensor1d(hi, "int32"), axis);
+  const wShape = x.shape.map((_, i) => (i === axis ? out : 1));
+  return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor(t, wShape)));
+}
+
+/**
+ * Resize [N, H, W, C] or [N, D, H, W, C] to `size` (spatial), or — with two inputs — to the
+ * spatial shape of the second input. Linear interpolation is separable per axis (exact for
+ * bilinear and trilinear) with PyTorch's rules: align-corners false = half-pixel centres clamped
+ * at 0 (PyTorch's default); `nearest` is PyTorch's floor rule.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { ResizeToShape } from "./spatial.ts";
+ * const l = new ResizeToShape({ size: [3], method: "bilinear", alignCorners: true });
+ * const y = l.apply(tf.tensor3d([0, 2], [1, 2, 1])) as tf.Tensor;
+ * if (y.dataSync()[1] !== 1) throw new Error("bad resize");
+ * ```
+ */
+export class ResizeToShape extends tf.layers.Layer {
+  static className = "MedkdResizeToShape";
+  readonly size: number[] | null;
+  readonly mode: ResizeMode;
+
+  constructor(args: LayerArgs & Partial<ResizeMode> & { size?: number[] | null }) {
+    super(args);
+    this.size = args.size ?? null;
+    this.mode = { method: args.method ?? "bilinear", alignCorners: args.alignCorners ?? false };
+  }
+
+  private target(shapes: tf.Shape[]): (number | null)[] {
+    if (this.size) return this.size;
+    if (shapes.length < 2) throw new LayerConfigError("ResizeToShape: no size and no 2nd input");
+    return shapes[1].slice(1, -1);
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shapes = Array.isArray(s[0]) ? (s as tf.Shape[]) : [s as tf.Shape];
+    const x = shapes[0];
+    return [x[0], ...this.target(shapes), x[x.length - 1]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      let x = list[0];
+      const size = this.target(list.map((t) => t.shape)) as number[];
+      if (size.length !== x.rank - 2) {
+        throw new LayerConfigError(`ResizeToShape: size [${size}] for input rank ${x.rank}`);
+      }
+      for (let a = 0; a < size.length; a++) x = interpAxis(x, a + 1, size[a], this.mode);
+      return x;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), size: this.size, ...this.mode };
+  }
+}
+
+tf.serialization.registerClass(Pad);
+tf.serialization.registerClass(Crop);
+tf.serialization.registerClass(UpSampling3D);
+tf.serialization.registerClass(ResizeToShape);

@@ -1,0 +1,360 @@
+import assert from "node:assert/strict";
+import * as tf from "../../lib/tf/tf.ts";
+import { initBackend } from "../../lib/tf/backend.ts";
+import { assertNoLeak } from "../../lib/tf/leaks.ts";
+import {
+  Act,
+  BatchStatNorm,
+  ChannelScale,
+  Crop,
+  DropPath,
+  GroupConv2D,
+  GroupNorm,
+  InstanceNorm,
+  LayerScale,
+  MultiHeadSelfAttention,
+  Pad,
+  PatchMerging,
+  ResizeToShape,
+  UpSampling3D,
+  WindowAttention,
+  WSConv,
+} from "../../lib/models/layers/mod.ts";
+import { relativeIndex, shiftMask } from "../../lib/models/layers/window.ts";
+import { checkLayerGradients, randn } from "./_grad.ts";
+
+await initBackend("cpu", { quiet: true });
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4) => {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= tol, `[${i}] ${a[i]} vs ${b[i]}`);
+  }
+};
+
+/** Serialise a one-layer model and load it back; outputs must match. */
+async function roundTrip(layer: tf.layers.Layer, shapes: number[][], xs: tf.Tensor[]) {
+  const ins = shapes.map((s) => tf.input({ shape: s }));
+  const out = layer.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: ins, outputs: out });
+  let art: tf.io.ModelArtifacts | undefined;
+  await m.save(tf.io.withSaveHandler((a) => {
+    art = a;
+    return Promise.resolve({
+      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+    });
+  }));
+  const m2 = await tf.loadLayersModel(tf.io.fromMemory(art!));
+  const a = m.predict(xs) as tf.Tensor, b = m2.predict(xs) as tf.Tensor;
+  close(a.dataSync(), b.dataSync(), 1e-6);
+  tf.dispose([a, b]);
+  m.dispose();
+  m2.dispose();
+}
+
+Deno.test("InstanceNorm: hand values 2D and 3D, β at a single voxel, gradients", async () => {
+  const x = tf.tensor4d([1, 2, 3, 4, 10, 10, 10, 10], [1, 2, 2, 2]); // channel 0: 1,3 / 2,4? interleaved
+  const y = new InstanceNorm({ epsilon: 0 }).apply(x) as tf.Tensor;
+  // channel 0 = [1,3,10,10] mean 6 var 16.5 ; channel 1 = [2,4,10,10] mean 6.5 var 12.75
+  close(y.dataSync(), [
+    -5 / Math.sqrt(16.5),
+    -4.5 / Math.sqrt(12.75),
+    -3 / Math.sqrt(16.5),
+    -2.5 / Math.sqrt(12.75),
+    4 / Math.sqrt(16.5),
+    3.5 / Math.sqrt(12.75),
+    4 / Math.sqrt(16.5),
+    3.5 / Math.sqrt(12.75),
+  ]);
+  const one = new InstanceNorm({});
+  const v = one.apply(tf.tensor5d([5, -2], [1, 1, 1, 1, 2])) as tf.Tensor;
+  one.setWeights([tf.tensor1d([2, 2]), tf.tensor1d([0.5, -0.5])]);
+  const v2 = one.apply(tf.tensor5d([5, -2], [1, 1, 1, 1, 2])) as tf.Tensor;
+  close(v.dataSync(), [0, 0]);
+  close(v2.dataSync(), [0.5, -0.5]);
+  checkLayerGradients(new InstanceNorm({}), [randn([2, 3, 3, 2], 1)]);
+  checkLayerGradients(new InstanceNorm({}), [randn([1, 2, 2, 3, 2], 2)]);
+  await roundTrip(new InstanceNorm({ affine: false }), [[3, 3, 2]], [randn([1, 3, 3, 2], 3)]);
+});
+
+Deno.test("BatchStatNorm normalises over batch and space; GroupNorm over groups", async () => {
+  const y = new BatchStatNorm({ epsilon: 0 }).apply(
+    tf.tensor3d([0, 2, 4, 6], [2, 2, 1]),
+  ) as tf.Tensor;
+  const s = Math.sqrt(5);
+  close(y.dataSync(), [-3 / s, -1 / s, 1 / s, 3 / s]);
+  // GroupNorm 2 groups on 4 channels, one pixel: pairs normalised separately.
+  const g = new GroupNorm({ groups: 2, epsilon: 0 }).apply(
+    tf.tensor4d([1, 3, 10, 20], [1, 1, 1, 4]),
+  ) as tf.Tensor;
+  close(g.dataSync(), [-1, 1, -1, 1]);
+  assert.throws(
+    () => new GroupNorm({ groups: 3 }).apply(tf.input({ shape: [2, 2, 4] })),
+    /not divisible/,
+  );
+  checkLayerGradients(new GroupNorm({ groups: 2 }), [randn([1, 3, 3, 4], 4)]);
+  checkLayerGradients(new BatchStatNorm({}), [randn([2, 2, 2, 2, 3], 5)]);
+  await roundTrip(new GroupNorm({ groups: 2 }), [[2, 2, 4]], [randn([1, 2, 2, 4], 6)]);
+});
+
+Deno.test("Pad / Crop / UpSampling3D / ResizeToShape hand values", async () => {
+  const p = new Pad({ pads: [[1, 0], [0, 1]], value: -Infinity }).apply(
+    tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]),
+  ) as tf.Tensor;
+  assert.deepEqual(Array.from(p.dataSync()), [
+    -Infinity,
+    -Infinity,
+    -Infinity,
+    1,
+    2,
+    -Infinity,
+    3,
+    4,
+    -Infinity,
+  ]);
+  const c = new Crop({ crops: [[1, 0], [0, 1]] }).apply(p) as tf.Tensor;
+  assert.deepEqual(Array.from(c.dataSync()), [1, 2, 3, 4]);
+  const u = new UpSampling3D({ size: [2, 1, 2] }).apply(
+    tf.tensor5d([1, 2], [1, 2, 1, 1, 1]),
+  ) as tf.Tensor;
+  assert.deepEqual(u.shape, [1, 4, 1, 2, 1]);
+  assert.deepEqual(Array.from(u.dataSync()), [1, 1, 1, 1, 2, 2, 2, 2]);
+  // Align corners: [0, 3] → [0, 1, 2, 3]; half-pixel: [0, 3] → [0, 0.75, 2.25, 3].
+  const ac = new ResizeToShape({ size: [4, 1], alignCorners: true }).apply(
+    tf.tensor4d([0, 3], [1, 2, 1, 1]),
+  ) as tf.Tensor;
+  close(ac.dataSync(), [0, 1, 2, 3]);
+  const hp = new ResizeToShape({ size: [4, 1] }).apply(
+    tf.tensor4d([0, 3], [1, 2, 1, 1]),
+  ) as tf.Tensor;
+  close(hp.dataSync(), [0, 0.75, 2.25, 3]);
+  // Trilinear 3D (separable) from 2×1×1 to 3×1×1 align corners: middle is the mean.
+  const t3 = new ResizeToShape({ size: [3, 1, 1], alignCorners: true }).apply(
+    tf.tensor5d([2, 4], [1, 2, 1, 1, 1]),
+  ) as tf.Tensor;
+  close(t3.dataSync(), [2, 3, 4]);
+  // Two-input form takes the second input's spatial shape.
+  const two = new ResizeToShape({ method: "nearest" }).apply([
+    tf.tensor4d([5], [1, 1, 1, 1]),
+    tf.zeros([1, 2, 3, 7]),
+  ]) as tf.Tensor;
+  assert.deepEqual(two.shape, [1, 2, 3, 1]);
+  checkLayerGradients(new ResizeToShape({ size: [3, 5] }), [randn([1, 2, 3, 2], 7)]);
+  checkLayerGradients(new ResizeToShape({ size: [3, 3, 3], alignCorners: true }), [
+    randn([1, 2, 2, 2, 1], 8),
+  ]);
+  checkLayerGradients(new Pad({ pads: [[1, 1], [0, 2], [1, 0]] }), [randn([1, 2, 2, 2, 1], 9)]);
+  checkLayerGradients(new UpSampling3D({}), [randn([1, 1, 2, 2, 2], 10)]);
+  await roundTrip(new ResizeToShape({ size: [4, 4], alignCorners: true }), [[2, 2, 1]], [
+    randn([1, 2, 2, 1], 11),
+  ]);
+  await roundTrip(new UpSampling3D({ size: [1, 2, 2] }), [[1, 2, 2, 1]], [
+    randn([1, 1, 2, 2, 1], 12),
+  ]);
+});
+
+Deno.test("Act, LayerScale, ChannelScale, DropPath", async () => {
+  const x = tf.tensor1d([-4, -1, 0, 1, 4]);
+  close((new Act({ kind: "hswish" }).apply(x) as tf.Tensor).dataSync(), [
+    0,
+    -1 / 3,
+    0,
+    4 / 6 * 1,
+    4,
+  ]);
+  close((new Act({ kind: "hsigmoid" }).apply(x) as tf.Tensor).dataSync(), [
+    0,
+    2 / 6,
+    0.5,
+    4 / 6,
+    1,
+  ]);
+  close((new Act({ kind: "leaky" }).apply(x) as tf.Tensor).dataSync(), [-0.04, -0.01, 0, 1, 4]);
+  close((new Act({ kind: "gelu" }).apply(tf.tensor1d([1])) as tf.Tensor).dataSync(), [0.8413447]);
+  checkLayerGradients(new Act({ kind: "gelu" }), [randn([2, 3], 13)]);
+  checkLayerGradients(new Act({ kind: "hswish" }), [randn([2, 3], 14)]);
+  checkLayerGradients(new LayerScale({ init: 0.3 }), [randn([2, 3], 15)]);
+  checkLayerGradients(new ChannelScale({}), [randn([2, 2, 2, 3], 16), randn([2, 3], 17)]);
+  // DropPath: identity at inference; per-sample all-or-nothing in training; seeded.
+  const dp = new DropPath({ rate: 0.5, seed: 3 });
+  const ones = tf.ones([64, 3]);
+  assert.deepEqual(Array.from((dp.apply(ones) as tf.Tensor).dataSync()), Array(192).fill(1));
+  const a = (dp.apply(ones, { training: true }) as tf.Tensor).arraySync() as number[][];
+  const b = (new DropPath({ rate: 0.5, seed: 3 }).apply(ones, { training: true }) as tf.Tensor)
+    .arraySync() as number[][];
+  assert.deepEqual(a, b);
+  for (const row of a) assert.ok(row.every((v) => v === row[0]) && (row[0] === 0 || row[0] === 2));
+  const kept = a.filter((r) => r[0] === 2).length;
+  assert.ok(kept > 16 && kept < 48, `kept ${kept}`);
+  await roundTrip(new Act({ kind: "hswish" }), [[3]], [randn([2, 3], 18)]);
+  await roundTrip(new LayerScale({ init: 2 }), [[3]], [randn([2, 3], 19)]);
+});
+
+Deno.test("WSConv standardises each filter; GroupConv2D equals per-group conv", async () => {
+  const l = new WSConv({ filters: 1, kernelSize: 1, epsilon: 0 });
+  l.apply(tf.input({ shape: [1, 1, 1, 2] }));
+  l.setWeights([tf.tensor5d([1, 3], [1, 1, 1, 2, 1])]);
+  // mean 2, unbiased var 2 → [-1/√2, 1/√2]
+  close(l.standardised().dataSync(), [-Math.SQRT1_2, Math.SQRT1_2]);
+  const y = l.apply(tf.tensor5d([1, 1, 3, 5], [2, 1, 1, 1, 2])) as tf.Tensor;
+  close(y.dataSync(), [0, 2 * Math.SQRT1_2]);
+  checkLayerGradients(
+    new WSConv({
+      filters: 2,
+      kernelSize: 3,
+      padding: 1,
+      strides: 2,
+      kernelInit: { kind: "normal", std: 1, seed: 3 },
+    }),
+    [randn([1, 3, 3, 3, 2], 20)],
+    { tol: 5e-2 },
+  );
+  checkLayerGradients(
+    new WSConv({
+      filters: 2,
+      kernelSize: 3,
+      padding: 1,
+      unbiased: false,
+      epsilon: 1e-6,
+      kernelInit: { kind: "normal", std: 1, seed: 4 },
+    }),
+    [randn([1, 3, 3, 2], 21)],
+    { tol: 5e-2 },
+  );
+  const g = new GroupConv2D({ filters: 2, kernelSize: 1, groups: 2 });
+  g.apply(tf.input({ shape: [1, 1, 2] }));
+  g.setWeights([tf.tensor4d([2, 3], [1, 1, 1, 2])]);
+  close((g.apply(tf.tensor4d([5, 7], [1, 1, 1, 2])) as tf.Tensor).dataSync(), [10, 21]);
+  checkLayerGradients(
+    new GroupConv2D({
+      filters: 4,
+      kernelSize: 3,
+      padding: 1,
+      groups: 2,
+      useBias: true,
+      kernelInit: { kind: "normal", std: 0.5, seed: 1 },
+    }),
+    [randn([1, 3, 3, 4], 22)],
+  );
+  await roundTrip(
+    new WSConv({
+      filters: 3,
+      kernelSize: 3,
+      padding: 1,
+      dilation: 2,
+      kernelInit: { kind: "normal", std: 1, seed: 5 },
+    }),
+    [[5, 5, 5, 1]],
+    [randn([1, 5, 5, 5, 1], 23)],
+  );
+  await roundTrip(
+    new GroupConv2D({
+      filters: 4,
+      kernelSize: 3,
+      groups: 2,
+      kernelInit: { kind: "normal", std: 1, seed: 6 },
+    }),
+    [[4, 4, 2]],
+    [randn([1, 4, 4, 2], 24)],
+  );
+});
+
+Deno.test("MultiHeadSelfAttention: identical tokens give v·W, gradients, round trip", async () => {
+  // With identical tokens every attention row is uniform, so output = proj(v) for every token.
+  const l = new MultiHeadSelfAttention({
+    heads: 2,
+    kernelInit: { kind: "normal", std: 0.5, seed: 1 },
+    biasInit: { kind: "normal", std: 0.5, seed: 2 },
+  });
+  const x = tf.tile(randn([1, 1, 4], 25), [1, 3, 1]);
+  const y = l.apply(x) as tf.Tensor;
+  const [wqkv, bqkv, wp, bp] = l.getWeights();
+  const v = tf.add(tf.matMul(x.reshape([3, 4]), wqkv.slice([0, 8], [4, 4])), bqkv.slice([8], [4]));
+  close(y.dataSync(), tf.add(tf.matMul(v, wp), bp).dataSync(), 1e-4);
+  checkLayerGradients(
+    new MultiHeadSelfAttention({ heads: 2, kernelInit: { kind: "normal", std: 0.5, seed: 3 } }),
+    [randn([1, 3, 4], 26)],
+  );
+  await roundTrip(new MultiHeadSelfAttention({ heads: 2 }), [[3, 4]], [randn([1, 3, 4], 27)]);
+});
+
+Deno.test("WindowAttention: index, mask, equals global attention when window covers the map", async () => {
+  // Relative index of a 2×2 window in a table for w = 2 (3×3 table): centre offset (0,0) = 4.
+  assert.deepEqual(Array.from(relativeIndex(2, 2, 2)), [
+    4,
+    3,
+    1,
+    0,
+    5,
+    4,
+    2,
+    1,
+    7,
+    6,
+    4,
+    3,
+    8,
+    7,
+    5,
+    4,
+  ]);
+  // 4×4 map, window 2, shift 1: the top-left window is one region (all 0); the last is split 4 ways.
+  const m = shiftMask(4, 4, 2, 2, 1, 1);
+  assert.deepEqual(Array.from(m.slice(0, 16)), Array(16).fill(0));
+  assert.deepEqual(Array.from(m.slice(48, 52)), [0, -100, -100, -100]);
+  // Window ≥ map: one window, no shift → plain MHSA + relative bias (table zero-initialised here).
+  const wa = new WindowAttention({
+    heads: 2,
+    window: 3,
+    shift: 1,
+    kernelInit: { kind: "normal", std: 0.5, seed: 9 },
+    tableInit: { kind: "zeros" },
+  });
+  const x = randn([1, 3, 3, 4], 28);
+  const y = wa.apply(x) as tf.Tensor;
+  const mh = new MultiHeadSelfAttention({ heads: 2 });
+  mh.apply(tf.input({ shape: [9, 4] }));
+  mh.setWeights(wa.getWeights().slice(1));
+  const ref = mh.apply(x.reshape([1, 9, 4])) as tf.Tensor;
+  close(y.dataSync(), ref.dataSync(), 1e-5);
+  checkLayerGradients(
+    new WindowAttention({
+      heads: 2,
+      window: 2,
+      shift: 1,
+      kernelInit: { kind: "normal", std: 0.5, seed: 4 },
+      tableInit: { kind: "normal", std: 0.5, seed: 5 },
+    }),
+    [randn([1, 4, 4, 2], 29)],
+  );
+  // Padding path (5×5 map, window 2) keeps the shape.
+  const pw = new WindowAttention({ heads: 1, window: 2, shift: 1 });
+  assert.deepEqual((pw.apply(randn([1, 5, 5, 2], 30)) as tf.Tensor).shape, [1, 5, 5, 2]);
+  await roundTrip(new WindowAttention({ heads: 2, window: 2, shift: 1 }), [[4, 4, 4]], [
+    randn([1, 4, 4, 4], 31),
+  ]);
+});
+
+Deno.test("PatchMerging: neighbour order (0,0),(1,0),(0,1),(1,1), gradients", async () => {
+  const pm = new PatchMerging({});
+  const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]); // rows [1 2; 3 4]
+  pm.apply(x);
+  // Identity-ish reduction: kernel picks each of the 4 concatenated features; LN of [1,3,2,4].
+  const k = tf.tensor2d([1, 0, 0, 1, 0, 0, 0, 0], [4, 2]);
+  pm.setWeights([tf.ones([4]), tf.zeros([4]), k]);
+  const y = (pm.apply(x) as tf.Tensor).dataSync();
+  const sd = Math.sqrt(1.25 + 1e-5);
+  close(y, [(1 - 2.5) / sd, (3 - 2.5) / sd]);
+  checkLayerGradients(new PatchMerging({ kernelInit: { kind: "normal", std: 0.5, seed: 2 } }), [
+    randn([1, 2, 4, 2], 32),
+  ]);
+  await roundTrip(new PatchMerging({}), [[4, 4, 2]], [randn([1, 4, 4, 2], 33)]);
+});
+
+Deno.test("layers leak no tensors in inference", async () => {
+  const l = new WindowAttention({ heads: 2, window: 2, shift: 1 });
+  const x = randn([1, 4, 4, 4], 34);
+  l.apply(x); // build
+  await assertNoLeak(() => tf.tidy(() => (l.apply(x) as tf.Tensor).dataSync()));
+  x.dispose();
+});
