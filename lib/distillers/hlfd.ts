@@ -1,0 +1,176 @@
+/**
+ * HLFD — hierarchical layer-selective feedback distillation (KiTS study, §5.2–5.4), exactly as the
+ * spec describes, including its random, untrained 1×1 adapters re-sampled on every call (K1) and
+ * the N·C·H·W/2 KL divisor (K2).
+ *
+ * @module
+ */
+import * as tf from "../tf/tf.ts";
+import type { Rng } from "../random/mod.ts";
+import type { Distiller } from "./types.ts";
+import { atLoss } from "./at.ts";
+import { klSum, resizeBilinear, stopGradient, tap, torchUniform } from "./util.ts";
+
+/** A 1×1 conv adapter: kernel `[1, 1, cin, cout]` and bias `[cout]`. */
+export type Adapter = { kernel: tf.Tensor4D; bias: tf.Tensor1D };
+
+/** Sample a fresh adapter, weights and bias U(±1/√cin) (PyTorch default), from `rng`. */
+export function sampleAdapter(rng: Rng, cin: number, cout: number): Adapter {
+  return {
+    kernel: torchUniform(rng, [1, 1, cin, cout], cin) as tf.Tensor4D,
+    bias: torchUniform(rng, [cout], cin) as tf.Tensor1D,
+  };
+}
+
+function conv1(x: tf.Tensor, a: Adapter): tf.Tensor4D {
+  return tf.add(tf.conv2d(x as tf.Tensor4D, a.kernel, 1, "valid"), a.bias);
+}
+
+function size(x: tf.Tensor): [number, number] {
+  return [x.shape[1]!, x.shape[2]!];
+}
+
+/** Resize every map to the smallest (lexicographic (H, W)) and concatenate channels. */
+function catSmallest(maps: tf.Tensor[]): tf.Tensor4D {
+  const sizes = maps.map(size);
+  const min = sizes.reduce((a, b) => (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1]) ? b : a));
+  return tf.concat(maps.map((m) => resizeBilinear(m as tf.Tensor4D, min)), 3);
+}
+
+/**
+ * HLFD's KL: T²·Σ q·(log q − log p) / (N·C·H·W/2), p = log-softmax(logitsS/T), q = softmax(target/T)
+ * over channels. The code's "batchmean" on rows of 2 gives the /2 (K2).
+ */
+export function hlfdKl(logitsS: tf.Tensor, target: tf.Tensor, temperature = 4): tf.Scalar {
+  const T = temperature;
+  return tf.tidy(() => {
+    const k = klSum(tf.logSoftmax(tf.div(target, T)), tf.logSoftmax(tf.div(logitsS, T)));
+    return tf.mul(k, (T * T) / (logitsS.size / 2)) as tf.Scalar;
+  });
+}
+
+/** KL(s → t): adapter on the student map, resized (bilinear) to t's side; teacher detached. */
+export function klProjected(s: tf.Tensor, t: tf.Tensor, a: Adapter, temperature = 4): tf.Scalar {
+  return tf.tidy(() => hlfdKl(resizeBilinear(conv1(s, a), size(t)), stopGradient(t), temperature));
+}
+
+/** KLcat(list s → t): students resized to the smallest, concatenated, adapter, resized to t. */
+export function klCat(ss: tf.Tensor[], t: tf.Tensor, a: Adapter, temperature = 4): tf.Scalar {
+  return tf.tidy(() => klProjected(catSmallest(ss), t, a, temperature));
+}
+
+/**
+ * KLrec(s ← list t): teachers resized to the smallest teacher side, concatenated, adapter applied
+ * to the teacher side, resized to s's side; the student map is used directly as logits.
+ */
+export function klRec(s: tf.Tensor, ts: tf.Tensor[], a: Adapter, temperature = 4): tf.Scalar {
+  return tf.tidy(() => {
+    const proj = resizeBilinear(conv1(catSmallest(ts.map((t) => stopGradient(t))), a), size(s));
+    return hlfdKl(s, proj, temperature);
+  });
+}
+
+/** HLFD's AT (p = 4, Σ over positions, mean over N; student resized to the teacher's side). */
+export function hlfdAt(s: tf.Tensor, t: tf.Tensor, p = 4): tf.Scalar {
+  return atLoss(s, t, { p, reduction: "sum" });
+}
+
+/** ATcat(list s → t): students resized to the smallest, concatenated, then AT against t. */
+export function atCat(ss: tf.Tensor[], t: tf.Tensor, p = 4): tf.Scalar {
+  return tf.tidy(() => hlfdAt(catSmallest(ss), t, p));
+}
+
+/** ATrec(s ← list t): teachers fused at the smallest side, resized to s's side, AT(s, fused). */
+export function atRec(s: tf.Tensor, ts: tf.Tensor[], p = 4): tf.Scalar {
+  return tf.tidy(() => {
+    const fused = resizeBilinear(catSmallest(ts.map((t) => stopGradient(t))), size(s));
+    return hlfdAt(s, fused, p);
+  });
+}
+
+/** Adapters HLFD needs: `rec` (KLrec) and one per individual pixel term (`d4`, `d3`, `d2`). */
+export type HlfdAdapters = { rec: Adapter; d4: Adapter; d3: Adapter; d2: Adapter };
+
+/**
+ * HLFD in full (§5.4), from named taps (s_e1…s_e4, s_d2…s_d5; t_e2…t_e5, t_d3…t_d5, t_out):
+ * pix = 0.5·KLrec(s_d5 ← [t_d5, t_d4, t_d3]) + 0.5·Σ_{k=4,3,2} KL(s_dk → t_out);
+ * feat = 0.5·ATrec(s_e1 ← [t_e2, t_e3, t_e4]) + 0.5·Σ_{k=2,3,4} AT(s_ek, t_e5).
+ * Returns pix and feat unweighted (the study uses 0.1·pix + 0.9·feat).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { hlfdKl } from "./hlfd.ts";
+ * const z = tf.randomNormal([1, 2, 2, 2], 0, 1, "float32", 1);
+ * if (Math.abs(hlfdKl(z, z).dataSync()[0]) > 1e-6) throw new Error("not 0");
+ * ```
+ */
+export function hlfdLoss(
+  s: Record<string, tf.Tensor>,
+  t: Record<string, tf.Tensor>,
+  adapters: HlfdAdapters,
+  opts: { temperature?: number; p?: number } = {},
+): { pix: tf.Scalar; feat: tf.Scalar } {
+  const T = opts.temperature ?? 4, p = opts.p ?? 4;
+  const [pix, feat] = tf.tidy(() => {
+    const rec = klRec(s.s_d5, [t.t_d5, t.t_d4, t.t_d3], adapters.rec, T);
+    const ind = tf.addN([
+      klProjected(s.s_d4, t.t_out, adapters.d4, T),
+      klProjected(s.s_d3, t.t_out, adapters.d3, T),
+      klProjected(s.s_d2, t.t_out, adapters.d2, T),
+    ]);
+    const arec = atRec(s.s_e1, [t.t_e2, t.t_e3, t.t_e4], p);
+    const aind = tf.addN([
+      hlfdAt(s.s_e2, t.t_e5, p),
+      hlfdAt(s.s_e3, t.t_e5, p),
+      hlfdAt(s.s_e4, t.t_e5, p),
+    ]);
+    return [tf.mul(tf.add(rec, ind), 0.5), tf.mul(tf.add(arec, aind), 0.5)] as tf.Scalar[];
+  });
+  return { pix, feat };
+}
+
+const S_TAPS = ["s_e1", "s_e2", "s_e3", "s_e4", "s_d2", "s_d3", "s_d4", "s_d5"];
+const T_TAPS = ["t_e2", "t_e3", "t_e4", "t_e5", "t_d3", "t_d4", "t_d5", "t_out"];
+
+/**
+ * HLFD distiller. `studentTaps` / `teacherTaps` map HLFD's role names (s_e1…, t_e2…, t_out) to the
+ * models' tap names (default: identical; t_out defaults to the teacher's logits). Adapters are
+ * drawn from the loop's checkpointed RNG on every call (faithful K1). Terms: `pix` (×0.1) and
+ * `feat` (×0.9) — the KiTS weights α, β1 (override with `alpha`, `beta`).
+ */
+export function hlfdDistiller(
+  opts: {
+    studentTaps?: Record<string, string>;
+    teacherTaps?: Record<string, string>;
+    alpha?: number;
+    beta?: number;
+    temperature?: number;
+  } = {},
+): Distiller {
+  const sName = (r: string) => opts.studentTaps?.[r] ?? r;
+  const tName = (r: string) => opts.teacherTaps?.[r] ?? (r === "t_out" ? "logits" : r);
+  return {
+    name: "hlfd",
+    taps: { student: S_TAPS.map(sName), teacher: T_TAPS.map(tName) },
+    build: () => [],
+    loss(so, to, _batch, ctx) {
+      const s = Object.fromEntries(S_TAPS.map((r) => [r, tap("hlfd", so, sName(r))]));
+      const t = Object.fromEntries(T_TAPS.map((r) => [r, tap("hlfd", to, tName(r))]));
+      const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
+      const adapters: HlfdAdapters = {
+        rec: sampleAdapter(ctx.rng, ch(t.t_d5) + ch(t.t_d4) + ch(t.t_d3), ch(s.s_d5)),
+        d4: sampleAdapter(ctx.rng, ch(s.s_d4), ch(t.t_out)),
+        d3: sampleAdapter(ctx.rng, ch(s.s_d3), ch(t.t_out)),
+        d2: sampleAdapter(ctx.rng, ch(s.s_d2), ch(t.t_out)),
+      };
+      const { pix, feat } = hlfdLoss(s, t, adapters, { temperature: opts.temperature });
+      const out = tf.tidy(() => ({
+        pix: tf.mul(pix, opts.alpha ?? 0.1) as tf.Scalar,
+        feat: tf.mul(feat, opts.beta ?? 0.9) as tf.Scalar,
+      }));
+      tf.dispose([pix, feat, ...Object.values(adapters).flatMap((a) => [a.kernel, a.bias])]);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * LCKD — learnable cross-modal KD (BraTS study §3.3, §4): per-region teacher-modality election on
+ * validation Dice, L1 from each present modality's features to the detached features of the
+ * elected teachers, and missing-modality feature filling.
+ *
+ * @module
+ */
+import * as tf from "../tf/tf.ts";
+import type { Distiller } from "./types.ts";
+import { DistillerError } from "./types.ts";
+import { stopGradient, tap } from "./util.ts";
+
+/**
+ * L_KD = Σ_{t ∈ teachers∩present} Σ_{s ∈ present} mean|stopgrad(f_t) − f_s| (mean over every
+ * element of one modality's feature). The s = t terms are 0 with zero gradient (TF.js abs'(0) = 0).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { lckdLoss } from "./lckd.ts";
+ * const f = [tf.zeros([1, 2]), tf.ones([1, 2])];
+ * if (lckdLoss(f, [0, 1], [0]).dataSync()[0] !== 1) throw new Error("expected 1");
+ * ```
+ */
+export function lckdLoss(features: tf.Tensor[], present: number[], teachers: number[]): tf.Scalar {
+  return tf.tidy(() => {
+    const terms: tf.Tensor[] = [];
+    for (const t of teachers) {
+      if (!present.includes(t)) continue;
+      const ft = stopGradient(features[t]);
+      for (const s of present) terms.push(tf.mean(tf.abs(tf.sub(ft, features[s]))));
+    }
+    return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
+  });
+}
+
+/**
+ * Missing-modality filling: absent slots get the mean of the present modalities' features
+ * (gradients flow into the present ones); present slots keep their own features.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { fillMissing } from "./lckd.ts";
+ * const out = fillMissing([tf.scalar(1), tf.scalar(0), tf.scalar(3)], [0, 2]);
+ * if (out[1].dataSync()[0] !== 2) throw new Error("fill = mean of present");
+ * ```
+ */
+export function fillMissing(features: tf.Tensor[], present: number[]): tf.Tensor[] {
+  if (present.length === 0) throw new DistillerError("fillMissing: no modality present");
+  const fill = tf.tidy(() => tf.div(tf.addN(present.map((m) => features[m])), present.length));
+  const out = features.map((f, m) => (present.includes(m) ? tf.clone(f) : fill));
+  if (present.length === features.length) fill.dispose();
+  return out;
+}
+
+/**
+ * Teacher election: `scores[m][r]` = summed soft Dice of modality m alone on region r. Per region
+ * the best modality wins (first index on ties); the teachers are the distinct winners, ascending.
+ *
+ * @example
+ * ```ts
+ * import { electTeachers } from "./lckd.ts";
+ * const t = electTeachers([[0.1, 0.9, 0.2], [0.5, 0.9, 0.1], [0.3, 0.2, 0.2], [0, 0, 0]]);
+ * if (t.join() !== "0,1") throw new Error(t.join());
+ * ```
+ */
+export function electTeachers(scores: number[][]): number[] {
+  const regions = scores[0]?.length ?? 0;
+  const won = new Set<number>();
+  for (let r = 0; r < regions; r++) {
+    let best = 0;
+    for (let m = 1; m < scores.length; m++) if (scores[m][r] > scores[best][r]) best = m;
+    won.add(best);
+  }
+  return [...won].sort((a, b) => a - b);
+}
+
+/**
+ * LCKD distiller (no teacher model: the student's own per-modality features teach each other).
+ * `featureTaps[m]` names modality m's feature tap (ASPP output before fill-in); the batch carries
+ * `present: number[]` (default all). Every `electEvery` steps (after the update, at step % N == 0,
+ * steps counted from 0 as in the original), `elect(step)` returns the scores for
+ * {@link electTeachers}. Teachers start as [0] (flair). Term `lckd` = λ·L_KD (λ default 0.1).
+ */
+export function lckdDistiller(
+  opts: {
+    featureTaps: string[];
+    electEvery?: number;
+    elect?: (step: number) => Promise<number[][]> | number[][];
+    lambda?: number;
+  },
+): Distiller {
+  let teachers = [0];
+  return {
+    name: "lckd",
+    taps: { student: opts.featureTaps, teacher: [] },
+    build: () => [],
+    loss(s, _t, batch) {
+      const present = (batch.present as number[] | undefined) ??
+        opts.featureTaps.map((_, i) => i);
+      const feats = opts.featureTaps.map((n) => tap("lckd", s, n));
+      const l = lckdLoss(feats, present, teachers);
+      const out = { lckd: tf.mul(l, opts.lambda ?? 0.1) as tf.Scalar };
+      l.dispose();
+      return out;
+    },
+    async afterStep({ step }) {
+      const every = opts.electEvery ?? 5000;
+      if (opts.elect && (step - 1) % every === 0) {
+        teachers = electTeachers(await opts.elect(step - 1));
+      }
+    },
+    state: () => ({ teachers }),
+    restore(st) {
+      const t = (st as { teachers?: number[] })?.teachers;
+      if (Array.isArray(t)) teachers = t;
+    },
+  };
+}
