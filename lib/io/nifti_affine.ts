@@ -16,8 +16,9 @@ export type Qform = {
 
 /**
  * 4×4 affine from qform fields, as in the NIfTI-1 standard: R(quaternion) · diag(dx, dy, qfac·dz)
- * plus the offset. The quaternion's `a` is `sqrt(1 − b² − c² − d²)` (0 when rounding makes it
- * negative), and the quaternion is normalised as nibabel's `quat2mat` does.
+ * plus the offset. The quaternion's `a` is `sqrt(1 − b² − c² − d²)`, or 0 when that is below
+ * 1e-7 as `nifti1_io.c` does (nibabel takes the square root of any positive value, which differs
+ * by ~1e-3 for 180° rotations stored in float32); the quaternion is then normalised.
  *
  * @example
  * ```ts
@@ -29,8 +30,9 @@ export type Qform = {
  */
 export function qformToAffine(q: Qform): number[][] {
   const [b, c, d] = q.quatern;
+  // as nifti1_io's nifti_quatern_to_mat44: a = 0 below 1e-7 (180° turns stored in float32)
   const w2 = 1 - (b * b + c * c + d * d);
-  const a = w2 > 0 ? Math.sqrt(w2) : 0;
+  const a = w2 < 1e-7 ? 0 : Math.sqrt(w2);
   const n = a * a + b * b + c * c + d * d;
   const r = n < 1e-12 ? [[1, 0, 0], [0, 1, 0], [0, 0, 1]] : rotation(a, b, c, d, 2 / n);
   const s = [Math.abs(q.zooms[0]), Math.abs(q.zooms[1]), Math.abs(q.zooms[2])];
