@@ -18,6 +18,8 @@ export type LoaderState = { epoch: number; index: number };
 /** A batch as plain arrays (`image` is `[N, ...shape]` row-major). */
 export type ArrayBatch = {
   ids: string[];
+  /** Case of each sample ({@link Sample.group}, else its id). */
+  groups: string[];
   image: Float32Array;
   shape: number[];
   label: Float32Array;
@@ -31,6 +33,7 @@ export type ArrayBatch = {
 /** A batch as tensors; the caller owns them (dispose with {@link disposeBatch}). */
 export type TensorBatch = {
   ids: string[];
+  groups: string[];
   image: tf.Tensor;
   label: tf.Tensor;
   extra: Record<string, tf.Tensor>;
@@ -91,6 +94,7 @@ export function collate(samples: readonly Sample[], epoch = 0, index = 0): Array
   }
   return {
     ids: samples.map((s) => s.id),
+    groups: samples.map((s) => s.group ?? s.id),
     image: image.data,
     shape: image.shape,
     label: label.data,
@@ -119,7 +123,7 @@ export function toTensors(b: ArrayBatch): TensorBatch {
   const image = tf.tensor(b.image, [n, ...b.shape], "float32");
   const label = tf.tensor(b.label, [n, ...b.labelShape], "float32");
   for (const [k, f] of Object.entries(b.extra)) extra[k] = tf.tensor(f.data, [n, ...f.shape]);
-  return { ids: b.ids, image, label, extra, epoch: b.epoch, index: b.index };
+  return { ids: b.ids, groups: b.groups, image, label, extra, epoch: b.epoch, index: b.index };
 }
 
 /** Dispose every tensor of a {@link TensorBatch}. */

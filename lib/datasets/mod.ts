@@ -8,3 +8,8 @@ export * from "./augment.ts";
 export * from "./augment_3d.ts";
 export * from "./augment_brats.ts";
 export * from "./loader.ts";
+export * from "./files.ts";
+export * from "./kits.ts";
+export * from "./lits.ts";
+export * from "./brats.ts";
+export * from "./brats_patch.ts";

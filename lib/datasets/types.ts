@@ -15,6 +15,8 @@ export type Field = { data: Float32Array; shape: number[] };
 export type Sample = {
   /** Case / slice / image key as the original names it. */
   id: string;
+  /** Case the sample belongs to (for per-case metrics / 3D reassembly); defaults to `id`. */
+  group?: string;
   image: Float32Array;
   shape: number[];
   label: Float32Array;
