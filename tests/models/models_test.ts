@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import * as tf from "../../lib/tf/tf.ts";
+import { initBackend } from "../../lib/tf/backend.ts";
+import { assertNoLeak } from "../../lib/tf/leaks.ts";
+import { buildModel, listModels, modelSpec } from "../../lib/models/registry.ts";
+import { countTrainable, modelTaps, splitOutputs } from "../../lib/models/taps.ts";
+import { maxAbsDiff, randomInput, saveLoad } from "./_util.ts";
+
+await initBackend("cpu", { quiet: true });
+
+/**
+ * Expected demo-size shapes (without batch) where a spec states them: logits, then taps in order.
+ * KiTS: spec 02 §11.2 (96² input); Synapse FCNs: spec 03 §3.5 / §9.2 (sides 24, 12, 12, 12).
+ */
+const EXPECTED: Record<
+  string,
+  { input?: number[]; logits: number[]; taps?: Record<string, number[]> }
+> = {
+  kits_unet: {
+    logits: [96, 96, 2],
+    taps: {
+      e1: [96, 96, 8],
+      e2: [48, 48, 16],
+      e3: [24, 24, 32],
+      e4: [12, 12, 64],
+      e5: [6, 6, 128],
+      d5: [12, 12, 64],
+      d4: [24, 24, 32],
+      d3: [48, 48, 16],
+      d2: [96, 96, 8],
+    },
+  },
+  kits_resnet18: {
+    logits: [96, 96, 2],
+    taps: {
+      e1: [48, 48, 8],
+      e2: [24, 24, 8],
+      e3: [12, 12, 16],
+      e4: [6, 6, 32],
+      e5: [3, 3, 64],
+      d5: [96, 96, 32],
+      d4: [96, 96, 16],
+      d3: [96, 96, 8],
+      d2: [96, 96, 8],
+    },
+  },
+  kits_unetpp: {
+    input: [32, 32, 1],
+    logits: [32, 32, 2],
+    taps: {
+      e1: [16, 16, 16],
+      e2: [8, 8, 32],
+      e3: [16, 16, 16],
+      e4: [4, 4, 64],
+      e5: [2, 2, 128],
+      d5: [32, 32, 8],
+      d4: [32, 32, 8],
+      d3: [32, 32, 8],
+      d2: [16, 16, 16],
+    },
+  },
+  fcn_r18: {
+    logits: [12, 12, 9],
+    taps: {
+      s1: [24, 24, 16],
+      s2: [12, 12, 32],
+      s3: [12, 12, 64],
+      s4: [12, 12, 128],
+      s4_pre: [12, 12, 128],
+    },
+  },
+  fcn_r50: {
+    logits: [12, 12, 9],
+    taps: { s1: [24, 24, 64], s2: [12, 12, 128], s3: [12, 12, 256], s4: [12, 12, 512] },
+  },
+  fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
+  resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
+};
+
+for (const name of listModels()) {
+  const spec = modelSpec(name);
+
+  Deno.test(`${name}: trainable parameters at paper size match the spec`, () => {
+    const m = buildModel(name, { ...spec.paper, shapeOnly: true });
+    const n = countTrainable(m);
+    m.dispose();
+    if (spec.paper.params === null) {
+      console.log(`${name}: ${n} parameters (spec gives no count)`);
+      return;
+    }
+    assert.equal(n, spec.paper.params);
+    if (spec.demo?.params != null) {
+      const d = buildModel(name, { ...spec.demo, shapeOnly: true });
+      assert.equal(countTrainable(d), spec.demo.params, `${name} demo`);
+      d.dispose();
+    }
+  });
+
+  Deno.test(`${name}: demo forward shapes, no leaks, save/load round trip`, async () => {
+    const demo = spec.demo ?? { ...spec.paper, width: 1 };
+    const exp = EXPECTED[name];
+    const inputShape = exp?.input ?? demo.inputShape;
+    const m = buildModel(name, { ...demo, inputShape, seed: 3 });
+    const xs = m.inputs.map((inp, i) =>
+      randomInput([1, ...(inp.shape.slice(1) as number[])], 10 + i)
+    );
+    const run = (model: tf.LayersModel) =>
+      model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor | tf.Tensor[];
+    await assertNoLeak(() => tf.dispose(run(m)), { label: `${name} forward` });
+    const out = splitOutputs(m, run(m));
+    assert.deepEqual(modelTaps(m), Object.keys(out.taps));
+    if (exp) {
+      assert.deepEqual(out.logits.shape, [1, ...exp.logits], `${name} logits`);
+      for (const [tap, shape] of Object.entries(exp.taps ?? {})) {
+        assert.deepEqual(out.taps[tap].shape, [1, ...shape], `${name} tap ${tap}`);
+      }
+    }
+    assert.ok(out.logits.dataSync().every(Number.isFinite), `${name}: non-finite logits`);
+    const m2 = await saveLoad(m);
+    const out2 = splitOutputs(m2, run(m2));
+    assert.deepEqual(m2.outputNames, m.outputNames);
+    assert.equal(maxAbsDiff(out.logits, out2.logits), 0);
+    for (const t of modelTaps(m)) assert.equal(maxAbsDiff(out.taps[t], out2.taps[t]), 0, t);
+    tf.dispose([
+      out.logits,
+      ...Object.values(out.taps),
+      out2.logits,
+      ...Object.values(out2.taps),
+      ...xs,
+    ]);
+    m.dispose();
+    m2.dispose();
+  });
+}
