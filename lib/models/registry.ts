@@ -11,8 +11,18 @@ import type { ModelOptions, ModelSpec } from "./types.ts";
 import { KITS_MODELS } from "./seg2d/kits.ts";
 import { FCN_MODELS } from "./seg2d/fcn.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
+import { DENSENETS } from "./cls2d/densenet.ts";
+import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
+import { PLAIN } from "./cls2d/plain.ts";
 
-const SPECS: ModelSpec[] = [...KITS_MODELS, ...FCN_MODELS, ...CLS_RESNETS];
+const SPECS: ModelSpec[] = [
+  ...KITS_MODELS,
+  ...FCN_MODELS,
+  ...CLS_RESNETS,
+  ...DENSENETS,
+  ...MOBILENETS,
+  ...PLAIN,
+];
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 
 /** Thrown for an unknown model name or unusable options. */

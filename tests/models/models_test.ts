@@ -75,6 +75,14 @@ const EXPECTED: Record<
   },
   fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
   resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
+  densenet121: { logits: [14], taps: { b1: [16, 16, 64], b4: [2, 2, 256], pool: [256] } },
+  cxr_densenet_mini: {
+    logits: [14],
+    taps: { b1: [14, 14, 40], b2: [7, 7, 56], b3: [3, 3, 64], pool: [64] },
+  },
+  eeea_c2: { logits: [14], taps: { s5: [1, 1, 40], feature: [320] } },
+  cxr_eeea_mini: { logits: [14], taps: { s0: [14, 14, 8], s3: [2, 2, 24], feature: [48] } },
+  cxr_plain: { logits: [14], taps: { c5: [4, 4, 32], pool: [32] } },
 };
 
 for (const name of listModels()) {
