@@ -1,0 +1,343 @@
+/**
+ * The one training loop of medkd: student (+ frozen or co-trained teacher) + task loss + weighted
+ * distillers, PyTorch-equivalent optimisers and schedules, global-norm clipping, NaN/Inf guard,
+ * periodic evaluation with best-checkpoint selection, atomic checkpoints with exact resume, JSONL
+ * log, progress display and an optional wall-clock budget.
+ *
+ * Exact resume: a checkpoint holds every weight (BN statistics included), the optimiser slots and
+ * step counts, the loop RNG state, the data source's position and each distiller's state; the
+ * schedule is a function of the step. On the CPU backend a resumed run therefore ends with the
+ * same weights, bit for bit, as an uninterrupted one — provided the models use no unseeded
+ * randomness of their own (TF.js `dropout` layers draw from an unseeded generator).
+ *
+ * @module
+ */
+import * as tf from "../tf/tf.ts";
+import { createRng, Rng } from "../random/mod.ts";
+import type { Distiller } from "../distillers/types.ts";
+import type { Batch, BatchSource, LossTerms, Outputs } from "./types.ts";
+import {
+  clipByGlobalNorm,
+  globalNorm,
+  Optimizer,
+  type OptimizerConfig,
+  type Update,
+} from "./optim.ts";
+import { constantLr, type Schedule } from "./schedule.ts";
+import { openRunLog } from "./log.ts";
+import { createProgress, type ProgressMode } from "./progress.ts";
+import { loadRunState, type RunParts, saveRunState } from "./run_state.ts";
+import { batchTensors, forward, tapShapes, toTerms } from "./step_utils.ts";
+
+/** A task loss: one scalar or named terms (summed). */
+export type TaskLoss = (out: Outputs, batch: Batch) => tf.Scalar | LossTerms;
+
+/** The teacher: frozen (inference mode, no gradients; default) or co-trained with its own loss. */
+export type TeacherSpec = {
+  model: tf.LayersModel;
+  mode?: "frozen" | "cotrained";
+  /** Required when co-trained (MD-Net: the teacher's focal loss). */
+  taskLoss?: TaskLoss;
+};
+
+/** Periodic evaluation: `run` returns metrics; `metric` (max or min) selects the best checkpoint. */
+export type EvalSpec = {
+  every: number;
+  run: (
+    ctx: { step: number; student: tf.LayersModel },
+  ) => Promise<Record<string, number>> | Record<string, number>;
+  metric: string;
+  mode?: "max" | "min";
+};
+
+/** Everything the loop needs. Steps are counted from 1 (the k-th update is step k). */
+export type TrainOptions = {
+  student: tf.LayersModel;
+  teacher?: TeacherSpec;
+  taskLoss: TaskLoss;
+  distillers?: { distiller: Distiller; weight?: number }[];
+  optimizer: OptimizerConfig;
+  /** Learning rate: a schedule of the 0-based iteration index, or a constant. */
+  lr: Schedule | number;
+  data: BatchSource;
+  steps: number;
+  seed?: number | string;
+  clipNorm?: number;
+  /** Model input from a batch (default: `batch.x`, a record ordered by the model's input names). */
+  input?: (batch: Batch) => tf.Tensor | tf.Tensor[];
+  /** Run folder: `log.jsonl`, `checkpoints/last`, `checkpoints/best`. */
+  runDir?: string;
+  checkpointEvery?: number;
+  /** Continue from `runDir/checkpoints/last` when it exists. */
+  resume?: boolean;
+  evaluation?: EvalSpec;
+  logEvery?: number;
+  progress?: ProgressMode;
+  /** Stop (with a checkpoint) once this many seconds have passed. */
+  budgetSeconds?: number;
+  /** Stop (with a checkpoint) after this many steps in this call (a planned interruption). */
+  maxStepsThisRun?: number;
+  onStep?: (r: StepRecord) => void;
+};
+
+/** What one step produced. */
+export type StepRecord = {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  terms: Record<string, number>;
+};
+
+/** How a call ended. */
+export type TrainResult = {
+  step: number;
+  reason: "done" | "budget" | "maxStepsThisRun";
+  resumedFrom: number | null;
+  best: { step: number; value: number; metric: string } | null;
+  last: StepRecord | null;
+};
+
+/** Thrown when a loss or gradient is NaN/Inf; the update of `step` was not applied. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly step: number,
+    readonly terms: Record<string, number>,
+    readonly gradNorm: number,
+  ) {
+    super(
+      `step ${step}: non-finite loss or gradient (${
+        Object.entries(terms).map(([k, v]) => `${k}=${v}`).join(", ")
+      }, grad norm ${gradNorm}); the last good checkpoint is kept`,
+    );
+    this.name = "NonFiniteLossError";
+  }
+}
+
+/** Thrown for an unusable configuration or data source. */
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrainingError";
+  }
+}
+
+/**
+ * Train. See {@link TrainOptions}; the models are updated in place.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { train } from "./loop.ts";
+ * const student = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+ * let i = 0;
+ * const data = {
+ *   async *[Symbol.asyncIterator]() { while (true) { i++; yield { x: tf.ones([2, 1]), y: tf.ones([2, 1]) }; } },
+ *   state: () => i, restore: (s: unknown) => { i = s as number; },
+ * };
+ * const r = await train({ student, data, steps: 3, optimizer: { kind: "sgd" }, lr: 0.1, progress: "none",
+ *   taskLoss: (o, b) => tf.losses.meanSquaredError(b.y, o.logits) as tf.Scalar });
+ * if (r.step !== 3) throw new Error("did not train");
+ * ```
+ */
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  if (!(o.steps > 0)) throw new TrainingError(`steps must be > 0, got ${o.steps}`);
+  const root = createRng(o.seed ?? 0);
+  let rng: Rng = root.fork("loop");
+  const schedule = typeof o.lr === "number" ? constantLr(o.lr) : o.lr;
+  const teacher = o.teacher?.model;
+  const cotrained = o.teacher?.mode === "cotrained";
+  if (cotrained && !o.teacher?.taskLoss) {
+    throw new TrainingError("co-trained teacher needs taskLoss");
+  }
+  const dists = o.distillers ?? [];
+
+  const sShapes = tapShapes(o.student), tShapes = teacher ? tapShapes(teacher) : {};
+  const connectors = dists.map(({ distiller: d }, i) =>
+    d.build({
+      studentShapes: sShapes,
+      teacherShapes: tShapes,
+      rng: root.fork(`build:${i}:${d.name}`),
+    })
+  );
+  const groups = dists.flatMap(({ distiller: d }) => d.variables?.() ?? []);
+  const optimizer = new Optimizer(o.optimizer);
+  const parts: RunParts = {
+    student: o.student,
+    teacher: cotrained ? teacher : undefined,
+    connectors: connectors.flat(),
+    extras: groups.flatMap((g) => g.variables),
+    optimizer,
+  };
+  const trainVars: { key: string; v: tf.Variable; lr?: number }[] = [
+    ...o.student.trainableWeights.map((w, i) => ({ key: `s/${i}`, v: w.read() as tf.Variable })),
+    ...parts.connectors.flatMap((c, j) =>
+      c.trainableWeights.map((w, i) => ({ key: `c${j}/${i}`, v: w.read() as tf.Variable }))
+    ),
+    ...(cotrained
+      ? teacher!.trainableWeights.map((w, i) => ({ key: `t/${i}`, v: w.read() as tf.Variable }))
+      : []),
+    ...groups.flatMap((g, j) => g.variables.map((v, i) => ({ key: `x${j}/${i}`, v, lr: g.lr }))),
+  ];
+
+  const ckDir = o.runDir ? `${o.runDir}/checkpoints` : undefined;
+  if (o.runDir) await Deno.mkdir(o.runDir, { recursive: true });
+  const log = openRunLog(o.runDir ? `${o.runDir}/log.jsonl` : null);
+  let step = 0;
+  let best: TrainResult["best"] = null;
+  let resumedFrom: number | null = null;
+  if (o.resume && ckDir) {
+    const st = await loadRunState(`${ckDir}/last`, parts);
+    if (st) {
+      step = st.step as number;
+      rng = Rng.fromState(st.rng as number[]);
+      o.data.restore(st.data);
+      best = (st.best as TrainResult["best"]) ?? null;
+      const ds = (st.distillers as unknown[]) ?? [];
+      dists.forEach(({ distiller: d }, i) => d.restore?.(ds[i]));
+      resumedFrom = step;
+    }
+  }
+  await log.write(
+    resumedFrom === null
+      ? {
+        event: "start",
+        steps: o.steps,
+        seed: o.seed ?? 0,
+        optimizer: o.optimizer,
+        distillers: dists.map((d) => d.distiller.name),
+      }
+      : { event: "resume", step },
+  );
+
+  const snapshot = () => ({
+    step,
+    rng: rng.getState(),
+    data: o.data.state(),
+    best,
+    distillers: dists.map(({ distiller: d }) => d.state?.() ?? null),
+  });
+  const checkpoint = async (name: string) => {
+    if (ckDir) await saveRunState(`${ckDir}/${name}`, parts, snapshot());
+  };
+
+  let iter = o.data[Symbol.asyncIterator]();
+  const nextBatch = async (): Promise<Batch> => {
+    let r = await iter.next();
+    if (r.done) {
+      iter = o.data[Symbol.asyncIterator]();
+      r = await iter.next();
+      if (r.done) throw new TrainingError("data source yielded no batch");
+    }
+    return r.value;
+  };
+  const inputOf = o.input ??
+    ((b: Batch) =>
+      b.x instanceof tf.Tensor
+        ? b.x
+        : o.student.inputNames.map((n) => (b.x as Record<string, tf.Tensor>)[n]));
+
+  const progress = createProgress({ total: o.steps, startStep: step, mode: o.progress });
+  const t0 = performance.now();
+  const startStep = step;
+  let last: StepRecord | null = null;
+  let reason: TrainResult["reason"] = "done";
+  try {
+    while (step < o.steps) {
+      const batch = await nextBatch();
+      const k = step + 1;
+      const lr = schedule(step);
+      const ctx = { step, rng };
+      const x = inputOf(batch);
+      const tFrozen = teacher && !cotrained
+        ? tf.tidy(() =>
+          forward(teacher, x, false) as unknown as tf.TensorContainer
+        ) as unknown as Outputs
+        : undefined;
+      const kept: Record<string, tf.Scalar> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const sOut = forward(o.student, x, true);
+        const tOut = cotrained ? forward(teacher!, x, true) : tFrozen;
+        toTerms(kept, "task", o.taskLoss(sOut, batch));
+        dists.forEach(({ distiller: d, weight }) => {
+          const terms = d.loss(sOut, tOut, batch, ctx);
+          for (const [n, t] of Object.entries(terms)) {
+            kept[`${d.name}.${n}`] = tf.mul(t, weight ?? 1);
+          }
+        });
+        if (cotrained) toTerms(kept, "teacher", o.teacher!.taskLoss!(tOut!, batch));
+        Object.values(kept).forEach((t) => tf.keep(t));
+        return tf.addN(Object.values(kept)) as tf.Scalar;
+      }, trainVars.map((t) => t.v));
+      const terms = Object.fromEntries(Object.entries(kept).map(([n, t]) => [n, t.dataSync()[0]]));
+      const loss = value.dataSync()[0];
+      tf.dispose([value, ...Object.values(kept)]);
+      if (tFrozen) tf.dispose(tFrozen as unknown as tf.TensorContainer);
+      tf.dispose(batchTensors(batch));
+      const present = trainVars.filter((t) => grads[t.v.name]);
+      let g = present.map((t) => grads[t.v.name]);
+      let gradNorm = globalNorm(g);
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+        tf.dispose(g);
+        await log.write({ event: "non-finite", step: k, loss, terms, gradNorm });
+        throw new NonFiniteLossError(k, terms, gradNorm);
+      }
+      if (o.clipNorm !== undefined) {
+        const c = clipByGlobalNorm(g, o.clipNorm);
+        tf.dispose(g);
+        g = c.grads;
+        gradNorm = c.norm;
+      }
+      const updates: Update[] = present.map((t, i) => ({
+        key: t.key,
+        variable: t.v,
+        grad: g[i],
+        lr: t.lr ?? lr,
+      }));
+      optimizer.apply(updates);
+      tf.dispose(g);
+      step = k;
+      for (const { distiller: d } of dists) await d.afterStep?.({ step });
+
+      last = { step, loss, lr, gradNorm, terms };
+      o.onStep?.(last);
+      progress.update(step, { loss, lr });
+      if (step % (o.logEvery ?? 1) === 0 || step === o.steps) {
+        await log.write({ event: "step", ...last });
+      }
+      if (o.evaluation && step % o.evaluation.every === 0) {
+        const metrics = await o.evaluation.run({ step, student: o.student });
+        const v = metrics[o.evaluation.metric];
+        if (v === undefined) {
+          throw new TrainingError(`evaluation returned no metric "${o.evaluation.metric}"`);
+        }
+        const better = best === null ||
+          ((o.evaluation.mode ?? "max") === "max" ? v > best.value : v < best.value);
+        if (better) best = { step, value: v, metric: o.evaluation.metric };
+        await log.write({ event: "eval", step, metrics, best: better });
+        if (better) await checkpoint("best");
+      }
+      const stopBudget = o.budgetSeconds !== undefined &&
+        (performance.now() - t0) / 1000 >= o.budgetSeconds;
+      const stopRun = o.maxStepsThisRun !== undefined && step - startStep >= o.maxStepsThisRun;
+      if (
+        stopBudget || stopRun || step === o.steps ||
+        (o.checkpointEvery && step % o.checkpointEvery === 0)
+      ) {
+        await checkpoint("last");
+      }
+      if (stopBudget || stopRun) {
+        reason = stopBudget ? "budget" : "maxStepsThisRun";
+        break;
+      }
+    }
+  } finally {
+    progress.close();
+    optimizer.dispose();
+    for (const c of parts.connectors) c.dispose();
+    dists.forEach(({ distiller: d }) => d.dispose?.());
+    await iter.return?.();
+  }
+  await log.write({ event: "end", step, reason, best, seconds: (performance.now() - t0) / 1000 });
+  return { step, reason, resumedFrom, best, last };
+}
