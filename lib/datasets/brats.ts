@@ -6,8 +6,17 @@
  * @module
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { checkLabels, checkSameGrid, exists, readLines, readVolume, volumeToNd } from "./files.ts";
-import { type Nd, stackLast } from "./nd.ts";
+import {
+  asFloat32,
+  checkLabels,
+  checkSameGrid,
+  exists,
+  readLines,
+  readNpzFile,
+  readVolume,
+  volumeToNd,
+} from "./files.ts";
+import { type Nd, stackLast, transpose } from "./nd.ts";
 import { DatasetError } from "./types.ts";
 
 /** Modalities in the original's channel order. */
@@ -144,4 +153,44 @@ export async function loadBratsCase(
     label = bratsTargets(volumeToNd(seg, [2, 0, 1]));
   }
   return { id, image, label, affine: vols[0].affine };
+}
+
+/**
+ * Load a case cached by SliceMaker (`--dataset brats`): `<ID>.npz` with `image` float32
+ * (4, D, H, W), already normalised, and optional `label` uint8 (D, H, W) with raw values.
+ */
+export async function loadBratsNpz(path: string): Promise<BratsCase> {
+  const z = await readNpzFile(path, ["image"]);
+  const sh = z.image.shape;
+  if (sh.length !== 4 || sh[0] !== 4) {
+    throw new DatasetError(path, `image shape [${sh}], expected (4, D, H, W)`);
+  }
+  const image = transpose({ data: asFloat32(z.image), shape: sh }, [1, 2, 3, 0]);
+  let label: Nd | undefined;
+  if (z.label) {
+    if (z.label.shape.join() !== sh.slice(1).join()) {
+      throw new DatasetError(
+        path,
+        `label shape [${z.label.shape}] differs from image [${sh.slice(1)}]`,
+      );
+    }
+    checkLabels(z.label.data as ArrayLike<number>, [0, 1, 2, 4], path);
+    label = bratsTargets({ data: asFloat32(z.label), shape: z.label.shape });
+  }
+  const id = path.split(/[\\/]/).pop()!.replace(/\.npz$/, "");
+  const I = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+  return { id, image, label, affine: I };
+}
+
+/** Load a case from a folder of NIfTI files or a SliceMaker `.npz` cache file. */
+export function loadBratsAny(
+  path: string,
+  opts: { countThreshold?: number; label?: boolean } = {},
+): Promise<BratsCase> {
+  return path.endsWith(".npz") ? loadBratsNpz(path) : loadBratsCase(path, opts);
+}
+
+/** The `.npz` caches SliceMaker listed in `<dir>/brats_cases.txt`, as paths. */
+export async function listBratsNpz(dir: string): Promise<string[]> {
+  return (await readLines(join(dir, "brats_cases.txt"))).map((id) => join(dir, `${id}.npz`));
 }

@@ -4,7 +4,7 @@
  */
 import type { Rng } from "../random/mod.ts";
 import { bratsAugment, type BratsAugOptions } from "./augment_brats.ts";
-import { type BratsCase, loadBratsCase } from "./brats.ts";
+import { type BratsCase, loadBratsAny } from "./brats.ts";
 import { crop, flip, type Nd, resize } from "./nd.ts";
 import { type Dataset, DatasetError, type Sample } from "./types.ts";
 
@@ -105,7 +105,7 @@ export type BratsTrainOptions = BratsPatchOptions & {
 };
 
 /**
- * Training set over case folders: sample i = a fresh patch of case i (+ augmentation). Each
+ * Training set over case folders (or SliceMaker `.npz` caches): sample i = a fresh patch of case i (+ augmentation). Each
  * case is loaded and normalised once, then cached (spec 05 §2.6 note).
  *
  * @example
@@ -118,7 +118,7 @@ export function bratsTrainDataset(dirs: readonly string[], o: BratsTrainOptions)
   const cache = new Map<string, Promise<BratsCase>>();
   const load = (d: string) => {
     if (!cache.has(d)) {
-      cache.set(d, loadBratsCase(d, { countThreshold: o.countThreshold, label: true }));
+      cache.set(d, loadBratsAny(d, { countThreshold: o.countThreshold, label: true }));
     }
     return cache.get(d)!;
   };
@@ -142,7 +142,7 @@ export function bratsCaseDataset(
   return {
     length: dirs.length,
     async get(i: number): Promise<Sample> {
-      const c = await loadBratsCase(dirs[i], { countThreshold: o.countThreshold });
+      const c = await loadBratsAny(dirs[i], { countThreshold: o.countThreshold });
       const label = c.label ?? { data: new Float32Array(0), shape: [0] };
       return sampleOf(c.id, c.image, label);
     },

@@ -4,6 +4,8 @@
  * @module
  */
 import { readNifti } from "../io/nifti.ts";
+import { type NpyArray, readNpy } from "../io/npy.ts";
+import { readNpz } from "../io/npz.ts";
 import type { Volume } from "../volume/types.ts";
 import { DatasetError } from "./types.ts";
 import { type Nd, transpose } from "./nd.ts";
@@ -97,4 +99,70 @@ export function checkLabels(labels: ArrayLike<number>, allowed: readonly number[
       `unexpected label values ${[...bad].slice(0, 5).join(", ")} (allowed ${allowed.join(", ")})`,
     );
   }
+}
+
+/** Read a `.npy` (C order); missing file → {@link DatasetError}. */
+export async function readNpyFile(path: string): Promise<NpyArray> {
+  await requireFile(path, "npy file");
+  return await readNpy(path, { cOrder: true });
+}
+
+/** Read a `.npz` and check it holds `keys`; missing file or key → {@link DatasetError}. */
+export async function readNpzFile(
+  path: string,
+  keys: readonly string[],
+): Promise<Record<string, NpyArray>> {
+  await requireFile(path, "npz file");
+  const z = await readNpz(path, { cOrder: true });
+  for (const k of keys) {
+    if (!(k in z)) {
+      throw new DatasetError(path, `no array "${k}" (has ${Object.keys(z).join(", ") || "none"})`);
+    }
+  }
+  return z;
+}
+
+/** A NumPy array's values as float32 (BigInt arrays converted). */
+export function asFloat32(a: NpyArray): Float32Array {
+  const d = a.data;
+  if (d instanceof Float32Array) return d;
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) {
+    return Float32Array.from(d, (x) => Number(x));
+  }
+  return Float32Array.from(d);
+}
+
+/**
+ * Strings of a 1-D NumPy unicode array file (`<U{n}`, UTF-32LE), as the slicer's
+ * `<dataset>_<task>_slices.npy` list. Only this dtype: `lib/io` reads the numeric ones.
+ */
+export async function readNpyStrings(path: string): Promise<string[]> {
+  await requireFile(path, "list file");
+  const b = await Deno.readFile(path);
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (b.length < 12 || magic.some((m, i) => b[i] !== m)) {
+    throw new DatasetError(path, "not a .npy file (bad magic)");
+  }
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const hl = b[6] === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
+  const start = (b[6] === 1 ? 10 : 12) + hl;
+  const header = new TextDecoder("latin1").decode(b.subarray(start - hl, start));
+  const m = /'descr'\s*:\s*'([<>|=])U(\d+)'/.exec(header);
+  const shape = /'shape'\s*:\s*\((\d+),?\s*\)/.exec(header);
+  if (!m || !shape) {
+    throw new DatasetError(path, `expected a 1-D unicode array, header ${header.trim()}`);
+  }
+  const n = Number(m[2]), count = Number(shape[1]), big = m[1] === ">";
+  if (start + count * n * 4 > b.length) throw new DatasetError(path, "truncated data");
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let s = "";
+    for (let c = 0; c < n; c++) {
+      const cp = v.getUint32(start + (i * n + c) * 4, !big);
+      if (cp === 0) break;
+      s += String.fromCodePoint(cp);
+    }
+    out.push(s);
+  }
+  return out;
 }

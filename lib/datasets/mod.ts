@@ -13,3 +13,4 @@ export * from "./kits.ts";
 export * from "./lits.ts";
 export * from "./brats.ts";
 export * from "./brats_patch.ts";
+export * from "./hlfd_slices.ts";

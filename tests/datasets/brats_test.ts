@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeNifti } from "../../lib/io/nifti.ts";
+import { writeNpz } from "../../lib/io/npz.ts";
 import { createRng } from "../../lib/random/mod.ts";
 import {
   bratsNormalize,
@@ -8,7 +9,9 @@ import {
   bratsTrainDataset,
   DataLoader,
   DatasetError,
+  listBratsNpz,
   loadBratsCase,
+  loadBratsNpz,
   readBratsDatalist,
   sampleBratsPatch,
 } from "../../lib/datasets/mod.ts";
@@ -191,5 +194,37 @@ Deno.test("BraTS patches: shape, label/image alignment, foreground hits, reprodu
     assert.deepEqual(await run(), await run());
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("BraTS SliceMaker cache: (4, D, H, W) npz → [D, H, W, 4] + targets; label checks", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const [D, H, W] = [2, 3, 4];
+    const n = D * H * W;
+    const image = new Float32Array(4 * n).map((_, i) => i);
+    const label = new Uint8Array(n);
+    label[5] = 4;
+    label[6] = 2;
+    await writeNpz(join(dir, "B1.npz"), {
+      image: { data: image, shape: [4, D, H, W] },
+      label: { data: label, shape: [D, H, W] },
+    });
+    label[7] = 3;
+    await writeNpz(join(dir, "B2.npz"), {
+      image: { data: image, shape: [4, D, H, W] },
+      label: { data: label, shape: [D, H, W] },
+    });
+    await Deno.writeTextFile(join(dir, "brats_cases.txt"), "B1\nB2\n");
+    const paths = await listBratsNpz(dir);
+    const c = await loadBratsNpz(paths[0]);
+    assert.equal(c.id, "B1");
+    assert.deepEqual(c.image.shape, [D, H, W, 4]);
+    // [d, h, w, ch] = image[ch, d, h, w] = ch·n + voxel
+    assert.equal(c.image.data[5 * 4 + 2], 2 * n + 5);
+    assert.deepEqual(Array.from(c.label!.data.slice(15, 21)), [1, 1, 1, 0, 1, 0]);
+    await assert.rejects(() => loadBratsNpz(paths[1]), /B2\.npz: unexpected label values 3/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
