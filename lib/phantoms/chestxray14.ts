@@ -71,7 +71,7 @@ export function cxrPatient(seed: number, index: number, size = CXR_DEMO.size): C
   };
   const age = rng.int(20, 86), gender = rng.bernoulli(0.5) ? "M" : "F";
   const chronic = PREV.map((p, f) => CHRONIC.has(f) && rng.bernoulli(p));
-  const chronicSig = {
+  const chronicSig: CxrChronic = {
     cardiomegaly: rng.uniform(1.45, 1.7),
     pleural: rng.int(0, 2),
     fibrosis: Array.from({ length: rng.int(16, 25) }, () => segment(rng, anat)),
@@ -84,7 +84,7 @@ export function cxrPatient(seed: number, index: number, size = CXR_DEMO.size): C
       (CHRONIC.has(k) ? (chronic[k] && r.bernoulli(0.9)) : r.bernoulli(p)) ? 1 : 0
     );
     labels[6] = r.bernoulli(labels[3] || labels[8] ? 0.5 : 0.02) ? 1 : 0;
-    const sig = signatures(r, anat, labels, chronicSig);
+    const sig = cxrSignatures(r, anat, labels, chronicSig);
     const img = renderCxr(anat, sig, r, size);
     out.push({
       name: `${pad(index + 1, 8)}_${pad(f, 3)}.png`,
@@ -107,11 +107,22 @@ function segment(rng: Rng, a: CxrAnatomy): { a: [number, number]; b: [number, nu
   return { a: p, b: [p[0] + len * Math.cos(th), p[1] + len * Math.sin(th)] };
 }
 
-function signatures(
+/** Per-patient parameters of the chronic findings (same on every follow-up). */
+export type CxrChronic = {
+  cardiomegaly: number;
+  pleural: number;
+  fibrosis: CxrSignatures["fibrosis"];
+};
+
+/**
+ * Image parameters for the findings in `lab` (14 zeros/ones): base jitter first, then one
+ * block of draws per present finding, so the same `r` state gives the same base image.
+ */
+export function cxrSignatures(
   r: Rng,
   a: CxrAnatomy,
   lab: number[],
-  chronic: { cardiomegaly: number; pleural: number; fibrosis: CxrSignatures["fibrosis"] },
+  chronic: CxrChronic,
 ): CxrSignatures {
   const s: CxrSignatures = {
     shift: [r.uniform(-2, 2), r.uniform(-2, 2)],

@@ -10,6 +10,9 @@
  */
 import { createRng } from "../random/mod.ts";
 import { checkCount, pad } from "./draw.ts";
+import { writeNpz } from "../io/npz.ts";
+import { writeH5 } from "../io/h5.ts";
+import { FileLog, type PhantomOptions, type PhantomResult } from "./options.ts";
 
 /** TransUNet's 18 training case names (spec 03 §2.1). */
 export const SYNAPSE_TRAIN_CASES = [
@@ -190,4 +193,54 @@ export function synapseSplit(cases: number): { train: string[]; test: string[] }
 /** Slice file stem: `case0005_slice007`. */
 export function synapseSliceName(caseName: string, k: number): string {
   return `${caseName}_slice${pad(k, 3)}`;
+}
+
+/**
+ * Write the Synapse phantom: `train_npz/<case>_sliceNNN.npz`, `test_vol_h5/<case>.npy.h5`,
+ * `lists_Synapse/train.txt` and `lists_Synapse/test_vol.txt`.
+ *
+ * @example
+ * ```ts
+ * import { writeSynapse } from "./synapse.ts";
+ * const dir = await Deno.makeTempDir();
+ * const r = await writeSynapse(dir, { cases: 2, depth: 2, size: 16 });
+ * if (!r.files.includes("test_vol_h5/case0001.npy.h5")) throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeSynapse(
+  dir: string,
+  opts: PhantomOptions & { depth?: number; size?: number } = {},
+): Promise<PhantomResult> {
+  const cases = opts.cases ?? SYNAPSE_DEMO.cases;
+  const { train, test } = synapseSplit(cases);
+  const depth = opts.depth ?? SYNAPSE_DEMO.depth, size = opts.size ?? SYNAPSE_DEMO.size;
+  const seed = opts.seed ?? 0;
+  const log = new FileLog(dir);
+  const sliceNames: string[] = [];
+  let done = 0;
+  for (const name of train) {
+    const v = synapseVolume(seed, name, depth, size);
+    const px = size * size;
+    for (let k = 0; k < depth; k++) {
+      const stem = synapseSliceName(name, k);
+      await writeNpz(await log.path(`train_npz/${stem}.npz`), {
+        image: { data: v.image.slice(k * px, (k + 1) * px), shape: [size, size] },
+        label: { data: v.label.slice(k * px, (k + 1) * px), shape: [size, size] },
+      });
+      sliceNames.push(stem);
+    }
+    opts.onCase?.({ done: ++done, total: cases, name });
+  }
+  for (const name of test) {
+    const v = synapseVolume(seed, name, depth, size);
+    await writeH5(await log.path(`test_vol_h5/${name}.npy.h5`), {
+      image: { data: v.image, shape: [depth, size, size] },
+      label: { data: v.label, shape: [depth, size, size] },
+    });
+    opts.onCase?.({ done: ++done, total: cases, name });
+  }
+  await log.text("lists_Synapse/train.txt", sliceNames.map((s) => s + "\n").join(""));
+  await log.text("lists_Synapse/test_vol.txt", test.map((s) => s + "\n").join(""));
+  return log.result(cases);
 }
