@@ -14,6 +14,7 @@ import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
 import { PLAIN } from "./cls2d/plain.ts";
+import { MDNETS } from "./cls3d/mdnet.ts";
 
 const SPECS: ModelSpec[] = [
   ...KITS_MODELS,
@@ -22,6 +23,7 @@ const SPECS: ModelSpec[] = [
   ...DENSENETS,
   ...MOBILENETS,
   ...PLAIN,
+  ...MDNETS,
 ];
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 

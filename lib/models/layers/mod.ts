@@ -8,7 +8,15 @@
  */
 export { type InitSpec, LayerConfigError, makeInit } from "./common.ts";
 export { BatchStatNorm, GroupNorm, InstanceNorm } from "./norm.ts";
-export { Crop, interpAxis, Pad, type ResizeMode, ResizeToShape, UpSampling3D } from "./spatial.ts";
+export {
+  Crop,
+  GlobalPool,
+  interpAxis,
+  Pad,
+  type ResizeMode,
+  ResizeToShape,
+  UpSampling3D,
+} from "./spatial.ts";
 export { Act, type ActKind, ChannelScale, DropPath, LayerScale } from "./elementwise.ts";
 export { GroupConv2D, WSConv } from "./conv.ts";
 export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";

@@ -230,6 +230,45 @@ export class ResizeToShape extends tf.layers.Layer {
   }
 }
 
+/**
+ * Global average or max pooling over every spatial axis of [N, …, C] (2D or 3D) → [N, C].
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { GlobalPool } from "./spatial.ts";
+ * const y = new GlobalPool({ mode: "max" }).apply(tf.tensor5d([1, 5, 2, 0], [1, 2, 2, 1, 1])) as tf.Tensor;
+ * if (y.dataSync()[0] !== 5) throw new Error("bad pool");
+ * ```
+ */
+export class GlobalPool extends tf.layers.Layer {
+  static className = "MedkdGlobalPool";
+  readonly mode: "avg" | "max";
+
+  constructor(args: LayerArgs & { mode: "avg" | "max" }) {
+    super(args);
+    this.mode = args.mode;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(s);
+    return [shape[0], shape[shape.length - 1]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
+      return this.mode === "avg" ? tf.mean(x, axes) : tf.max(x, axes);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), mode: this.mode };
+  }
+}
+
+tf.serialization.registerClass(GlobalPool);
 tf.serialization.registerClass(Pad);
 tf.serialization.registerClass(Crop);
 tf.serialization.registerClass(UpSampling3D);
