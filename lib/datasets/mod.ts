@@ -14,3 +14,4 @@ export * from "./lits.ts";
 export * from "./brats.ts";
 export * from "./brats_patch.ts";
 export * from "./hlfd_slices.ts";
+export * from "./synapse.ts";
