@@ -3,7 +3,7 @@
  * channels-last 2D and 3D convolutions with any stride, padding and dilation.
  * @module
  */
-import { gemm } from "./gemm_state.ts";
+import { gemm, scratch } from "./gemm_state.ts";
 import { chunkRows, col2im, type ConvGeom, gemmDims, im2col, isPointwise } from "./im2col.ts";
 
 /** `out[rows×co] = im2col(x)[rows×k] · w[k×co]`. */
@@ -16,7 +16,7 @@ export function convForward(g: ConvGeom, x: Float32Array, w: Float32Array): Floa
     return out;
   }
   const step = chunkRows(g);
-  const cols = new Float32Array(step * k);
+  const cols = scratch(step * k);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
     im2col(g, x, cols, r0, r1);
@@ -49,7 +49,7 @@ export function convBackpropInput(g: ConvGeom, dy: Float32Array, w: Float32Array
     return dx;
   }
   const step = chunkRows(g);
-  const dcols = new Float32Array(step * k);
+  const dcols = scratch(step * k);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
     blas.sgemm(
@@ -82,7 +82,7 @@ export function convBackpropFilter(g: ConvGeom, x: Float32Array, dy: Float32Arra
     return dw;
   }
   const step = chunkRows(g);
-  const cols = new Float32Array(step * k);
+  const cols = scratch(step * k);
   for (let r0 = 0; r0 < rows; r0 += step) {
     const r1 = Math.min(rows, r0 + step);
     im2col(g, x, cols, r0, r1);

@@ -17,3 +17,14 @@ export function gemm(): Gemm {
   if (!current) throw new Error("lib/tf/kernels: no GEMM loaded (call installFastKernels first)");
   return current;
 }
+
+let buf = new Float32Array(0);
+
+/**
+ * A reusable scratch array of `n` floats (contents undefined). Kernels run synchronously and
+ * one at a time, so one buffer serves all; a later call may return the same memory.
+ */
+export function scratch(n: number): Float32Array {
+  if (buf.length < n) buf = new Float32Array(Math.max(n, Math.ceil(buf.length * 1.5)));
+  return buf.subarray(0, n);
+}

@@ -116,17 +116,18 @@ export function chunkRows(g: ConvGeom): number {
 }
 
 /**
- * Visit output rows `[r0, r1)`; for each filter tap call `fn(colOffset, inputOffset)` where
- * `inputOffset` is the start of the `ci` channels of the input voxel, or -1 for padding.
+ * Walk output rows `[r0, r1)` and their filter rows (kz, ky); for each filter row call
+ * `row(col, src, x0)` with the column offset of its first tap, the input offset of the input row
+ * (-1 when the row lies in the padding) and the first input x of the window.
  */
-function forTaps(
+function forFilterRows(
   g: ConvGeom,
   r0: number,
   r1: number,
-  fn: (col: number, src: number) => void,
+  row: (col: number, rowSrc: number, x0: number) => void,
 ): void {
   const { k } = gemmDims(g);
-  const ci = g.ci;
+  const span = g.fw * g.ci;
   let x = r0 % g.ow;
   let t = (r0 - x) / g.ow;
   let y = t % g.oh;
@@ -136,19 +137,17 @@ function forTaps(
   for (let r = r0; r < r1; r++) {
     let col = (r - r0) * k;
     const z0 = z * g.sd - g.pf, y0 = y * g.sh - g.pt, x0 = x * g.sw - g.pl;
-    const bBase = b * g.id;
     for (let kz = 0; kz < g.fd; kz++) {
       const iz = z0 + kz * g.dd;
       const zin = iz >= 0 && iz < g.id;
       for (let ky = 0; ky < g.fh; ky++) {
         const iy = y0 + ky * g.dh;
-        const yin = zin && iy >= 0 && iy < g.ih;
-        const rowBase = ((bBase + iz) * g.ih + iy) * g.iw;
-        for (let kx = 0; kx < g.fw; kx++) {
-          const ix = x0 + kx * g.dw;
-          fn(col, yin && ix >= 0 && ix < g.iw ? (rowBase + ix) * ci : -1);
-          col += ci;
-        }
+        row(
+          col,
+          zin && iy >= 0 && iy < g.ih ? ((b * g.id + iz) * g.ih + iy) * g.iw * g.ci : -1,
+          x0,
+        );
+        col += span;
       }
     }
     if (++x === g.ow) {
@@ -172,18 +171,24 @@ export function im2col(
   r0: number,
   r1: number,
 ): void {
-  const ci = g.ci;
-  if (ci >= 16) {
-    forTaps(g, r0, r1, (col, src) => {
-      if (src < 0) cols.fill(0, col, col + ci);
-      else cols.set(input.subarray(src, src + ci), col);
-    });
-  } else {
-    forTaps(g, r0, r1, (col, src) => {
-      if (src < 0) { for (let c = 0; c < ci; c++) cols[col + c] = 0; }
-      else for (let c = 0; c < ci; c++) cols[col + c] = input[src + c];
-    });
-  }
+  const ci = g.ci, fw = g.fw, dw = g.dw, iw = g.iw, span = fw * ci;
+  forFilterRows(g, r0, r1, (col, src, x0) => {
+    if (src < 0) {
+      for (let j = 0; j < span; j++) cols[col + j] = 0;
+    } else if (dw === 1 && x0 >= 0 && x0 + fw <= iw) {
+      const from = src + x0 * ci;
+      for (let j = 0; j < span; j++) cols[col + j] = input[from + j];
+    } else {
+      for (let kx = 0; kx < fw; kx++, col += ci) {
+        const ix = x0 + kx * dw;
+        if (ix < 0 || ix >= iw) { for (let c = 0; c < ci; c++) cols[col + c] = 0; }
+        else {
+          const from = src + ix * ci;
+          for (let c = 0; c < ci; c++) cols[col + c] = input[from + c];
+        }
+      }
+    }
+  });
 }
 
 /** Scatter-add rows `[r0, r1)` of an im2col-shaped gradient into `dInput` (fixed order). */
@@ -194,8 +199,19 @@ export function col2im(
   r0: number,
   r1: number,
 ): void {
-  const ci = g.ci;
-  forTaps(g, r0, r1, (col, src) => {
-    if (src >= 0) { for (let c = 0; c < ci; c++) dInput[src + c] += dcols[col + c]; }
+  const ci = g.ci, fw = g.fw, dw = g.dw, iw = g.iw, span = fw * ci;
+  forFilterRows(g, r0, r1, (col, src, x0) => {
+    if (src < 0) return;
+    if (dw === 1 && x0 >= 0 && x0 + fw <= iw) {
+      const to = src + x0 * ci;
+      for (let j = 0; j < span; j++) dInput[to + j] += dcols[col + j];
+    } else {
+      for (let kx = 0; kx < fw; kx++, col += ci) {
+        const ix = x0 + kx * dw;
+        if (ix < 0 || ix >= iw) continue;
+        const to = src + ix * ci;
+        for (let c = 0; c < ci; c++) dInput[to + c] += dcols[col + c];
+      }
+    }
   });
 }

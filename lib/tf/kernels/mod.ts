@@ -8,6 +8,10 @@
  */
 import { loadGemm } from "./blas.ts";
 import { convKernels } from "./conv_kernels.ts";
+import { copyKernels } from "./copy_ops.ts";
+import { elementwiseKernels } from "./elementwise.ts";
+import { poolKernels } from "./pool_kernels.ts";
+import { reduceKernels } from "./reduce.ts";
 import { setGemm } from "./gemm_state.ts";
 import { matmulKernels } from "./matmul_kernels.ts";
 import { type FastKernel, registerFastKernels } from "./registry.ts";
@@ -25,7 +29,14 @@ export {
 
 /** Every fast kernel medkd registers. */
 export function fastKernelList(): FastKernel[] {
-  return [...convKernels, ...matmulKernels];
+  return [
+    ...convKernels,
+    ...matmulKernels,
+    ...poolKernels,
+    ...elementwiseKernels,
+    ...reduceKernels,
+    ...copyKernels,
+  ];
 }
 
 /** What {@link installFastKernels} did. */
