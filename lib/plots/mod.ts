@@ -1,0 +1,40 @@
+/**
+ * Plotly figures for results (learning curves, ROC, bars, boxes, heatmaps, the missing-modality
+ * table, a slice viewer) and ways to show them: inline in Jupyter, as an HTML report, as PNG.
+ *
+ * @module
+ */
+export {
+  type BarSeries,
+  boxFigure,
+  type BoxSeries,
+  emaSmooth,
+  fade,
+  type Figure,
+  heatmapFigure,
+  learningCurves,
+  PALETTE,
+  perClassBars,
+  rocFigure,
+  type RocInput,
+  type Run,
+  type Trace,
+} from "./figures.ts";
+export { missingModalityFigure, subsetLabel } from "./missing.ts";
+export {
+  extractSlice,
+  LABEL_COLORS,
+  overlayRgba,
+  type Slice2D,
+  type SliceInput,
+  slicePng,
+  sliceViewer,
+} from "./overlay.ts";
+export {
+  display,
+  figureDiv,
+  plotlyBundle,
+  PlotlyBundleError,
+  reportHtml,
+  saveHtml,
+} from "./display.ts";
