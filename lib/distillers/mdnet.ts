@@ -98,7 +98,9 @@ export function mdnetDistiller(
       this.dispose!();
       const j = 52;
       head = { kernel: torchUniform(rng, [dim, j], dim), bias: torchUniform(rng, [j], dim) };
-      w = tf.variable(tf.ones([j]), !opts.freezeW, "mdnet_w");
+      const ones = tf.ones([j]);
+      w = tf.variable(ones, !opts.freezeW, `mdnet_w_${rng.seed()}`);
+      ones.dispose();
       return [];
     },
     variables: () => (w && !opts.freezeW ? [{ variables: [w], lr: opts.wLr ?? 0.05 }] : []),
