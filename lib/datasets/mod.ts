@@ -15,3 +15,4 @@ export * from "./brats.ts";
 export * from "./brats_patch.ts";
 export * from "./hlfd_slices.ts";
 export * from "./synapse.ts";
+export * from "./chestxray14.ts";
