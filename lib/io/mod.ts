@@ -1,0 +1,42 @@
+/**
+ * Medical file I/O: NIfTI (`.nii`, `.nii.gz`), NumPy (`.npy`, `.npz`), HDF5, PNG and CSV.
+ * Every reader throws a typed {@link IoError} subclass naming the file and the problem.
+ * @module
+ */
+
+export { CsvError, H5Error, IoError, NiftiError, NpyError, PngError } from "./errors.ts";
+export {
+  type NiftiDtype,
+  type NiftiHeader,
+  readNifti,
+  readNiftiHeader,
+  type Volume,
+  type VoxelArray,
+  writeNifti,
+  type WriteNiftiOptions,
+} from "./nifti.ts";
+export { affineToQform, baseAffine, type Qform, qformToAffine } from "./nifti_affine.ts";
+export {
+  encodeNpy,
+  type NpyArray,
+  type NpyData,
+  type NpyDtype,
+  type NpyInput,
+  type NpyReadOptions,
+  parseNpy,
+  readNpy,
+  writeNpy,
+} from "./npy.ts";
+export { encodeNpz, type NpzWriteOptions, parseNpz, readNpz, writeNpz } from "./npz.ts";
+export {
+  type H5Array,
+  type H5Input,
+  type H5ReadOptions,
+  type H5WriteOptions,
+  readH5,
+  readH5Dataset,
+  writeH5,
+} from "./h5.ts";
+export { decodePngBytes, encodePngBytes, type PngImage, readPng, writePng } from "./png.ts";
+export { type CsvOptions, type CsvRecord, formatCsv, parseCsv, readCsv, writeCsv } from "./csv.ts";
+// checkpoint.ts (model checkpoints) is re-exported here by its owner.
