@@ -15,6 +15,7 @@ import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
 import { PLAIN } from "./cls2d/plain.ts";
 import { MDNETS } from "./cls3d/mdnet.ts";
+import { LCKD } from "./seg3d/lckd.ts";
 
 const SPECS: ModelSpec[] = [
   ...KITS_MODELS,
@@ -24,6 +25,7 @@ const SPECS: ModelSpec[] = [
   ...MOBILENETS,
   ...PLAIN,
   ...MDNETS,
+  ...LCKD,
 ];
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 

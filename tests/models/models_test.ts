@@ -82,6 +82,10 @@ const EXPECTED: Record<
   },
   eeea_c2: { logits: [14], taps: { s5: [1, 1, 40], feature: [320] } },
   cxr_eeea_mini: { logits: [14], taps: { s0: [14, 14, 8], s3: [2, 2, 24], feature: [48] } },
+  lckd_dualnet: {
+    logits: [16, 32, 32, 3],
+    taps: { features: [2, 2, 2, 128], fused: [2, 2, 2, 128] },
+  },
   mdnet_student: { logits: [3], taps: { s: [128], s_pre: [64], s_hbp: [64] } },
   mdnet_teacher: { logits: [3], taps: { t: [128], t_pre: [64], t_hbp: [64] } },
   cxr_plain: { logits: [14], taps: { c5: [4, 4, 32], pool: [32] } },

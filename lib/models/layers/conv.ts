@@ -19,7 +19,8 @@ import {
 type ConvArgs = LayerArgs & {
   filters: number;
   kernelSize: number;
-  strides?: number;
+  /** One stride for every axis, or one per spatial axis. */
+  strides?: number | number[];
   /** Symmetric zero padding per spatial side (PyTorch `padding`). */
   padding?: number;
   dilation?: number;
@@ -35,7 +36,7 @@ function outSide(d: number | null, k: number, s: number, p: number, dil: number)
 abstract class ConvBase extends tf.layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
-  readonly strides: number;
+  readonly strides: number | number[];
   readonly padding: number;
   readonly dilation: number;
   readonly useBias: boolean;
@@ -58,8 +59,13 @@ abstract class ConvBase extends tf.layers.Layer {
 
   override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = singleShape(s);
-    const k = this.kernelSize, st = this.strides, p = this.padding, d = this.dilation;
-    return [shape[0], ...shape.slice(1, -1).map((v) => outSide(v, k, st, p, d)), this.filters];
+    const k = this.kernelSize, p = this.padding, d = this.dilation;
+    const st = (i: number) => (Array.isArray(this.strides) ? this.strides[i] : this.strides);
+    return [
+      shape[0],
+      ...shape.slice(1, -1).map((v, i) => outSide(v, k, st(i), p, d)),
+      this.filters,
+    ];
   }
 
   protected addKernel(shape: number[]): void {
@@ -141,9 +147,16 @@ export class WSConv extends ConvBase {
     return tf.tidy(() => {
       const x = this.padInput(single(inputs));
       const w = this.standardised();
-      const s = this.strides, d = this.dilation;
+      const s = this.strides as [number, number, number], d = this.dilation;
       let y = x.rank === 4
-        ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, "valid", "NHWC", d)
+        ? tf.conv2d(
+          x as tf.Tensor4D,
+          w as tf.Tensor4D,
+          s as unknown as [number, number],
+          "valid",
+          "NHWC",
+          d,
+        )
         : tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, "valid", "NDHWC", d);
       if (this.bias) y = tf.add(y, this.bias.read());
       return y;
@@ -200,7 +213,7 @@ export class GroupConv2D extends ConvBase {
         tf.conv2d(
           xi as tf.Tensor4D,
           ws[i] as tf.Tensor4D,
-          this.strides,
+          this.strides as number,
           "valid",
           "NHWC",
           this.dilation,

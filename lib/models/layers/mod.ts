@@ -21,3 +21,4 @@ export { Act, type ActKind, ChannelScale, DropPath, LayerScale } from "./element
 export { GroupConv2D, WSConv } from "./conv.ts";
 export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";
 export { PatchMerging, WindowAttention } from "./window.ts";
+export { ModalityToBatch, RegroupModalities } from "./modality.ts";
