@@ -66,7 +66,7 @@ function ws(
   }).apply(x) as T;
 }
 
-const inorm = (b: Builder, x: T, name: string) => new InstanceNorm({ name }).apply(x) as T;
+const inorm = (_b: Builder, x: T, name: string) => new InstanceNorm({ name }).apply(x) as T;
 const leaky = (x: T, name: string) => act(x, "leaky", name);
 const wsNormAct = (
   b: Builder,
