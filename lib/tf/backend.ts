@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { installFastKernels } from "./kernels/mod.ts";
+import { installFastKernels, registerDilatedGradients } from "./kernels/mod.ts";
 import * as tf from "./tf.ts";
 
 /** Names a user may ask for. `auto` applies the order described in the module doc. */
@@ -130,6 +130,7 @@ export async function initBackend(
   opts: { quiet?: boolean } = {},
 ): Promise<BackendInfo> {
   const want = preference ?? parsePreference(envBackend());
+  registerDilatedGradients();
   if (chosen && (want === "auto" || want === chosen.name)) return chosen;
 
   let info: BackendInfo | undefined;

@@ -9,6 +9,7 @@
 import { loadGemm } from "./blas.ts";
 import { convKernels } from "./conv_kernels.ts";
 import { copyKernels } from "./copy_ops.ts";
+import { registerDilatedGradients } from "./dilated_grad.ts";
 import { elementwiseKernels } from "./elementwise.ts";
 import { poolKernels } from "./pool_kernels.ts";
 import { reduceKernels } from "./reduce.ts";
@@ -16,6 +17,7 @@ import { setGemm } from "./gemm_state.ts";
 import { matmulKernels } from "./matmul_kernels.ts";
 import { type FastKernel, registerFastKernels } from "./registry.ts";
 
+export { dilateFilter, registerDilatedGradients } from "./dilated_grad.ts";
 export { BlasError, blasThreads, type Gemm, loadGemm, openNativeGemm } from "./blas.ts";
 export { gemm, setGemm } from "./gemm_state.ts";
 export {
@@ -51,7 +53,8 @@ function disabled(): boolean {
 }
 
 /**
- * Load a GEMM and register the fast kernels on the CPU backend (idempotent). Returns
+ * Load a GEMM and register the fast kernels on the CPU backend (idempotent), and register the
+ * dilated-convolution gradients (always, even when the kernels are disabled). Returns
  * `{ blas: null, kernels: [] }` when `MEDKD_FAST_KERNELS=0`; `force` ignores that variable.
  *
  * @example
@@ -64,6 +67,7 @@ function disabled(): boolean {
 export async function installFastKernels(
   opts: { force?: boolean; blas?: string } = {},
 ): Promise<FastKernelsInfo> {
+  registerDilatedGradients(); // needed by every backend, fast kernels or not
   if (!opts.force && disabled()) return { blas: null, kernels: [] };
   const g = await loadGemm(opts.blas);
   setGemm(g);
