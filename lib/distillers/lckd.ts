@@ -12,7 +12,7 @@ import { stopGradient, tap } from "./util.ts";
 
 /**
  * L_KD = Σ_{t ∈ teachers∩present} Σ_{s ∈ present} mean|stopgrad(f_t) − f_s| (mean over every
- * element of one modality's feature). The s = t terms are 0 with zero gradient (TF.js abs'(0) = 0).
+ * element of one modality's feature). The s = t terms (0, zero gradient in PyTorch) are skipped.
  *
  * @example
  * ```ts
@@ -28,7 +28,9 @@ export function lckdLoss(features: tf.Tensor[], present: number[], teachers: num
     for (const t of teachers) {
       if (!present.includes(t)) continue;
       const ft = stopGradient(features[t]);
-      for (const s of present) terms.push(tf.mean(tf.abs(tf.sub(ft, features[s]))));
+      // s = t is skipped: its value is 0 and PyTorch's gradient is 0 (sign(0) = 0), but TF.js's
+      // abs'(0) is −1, which would push the teacher's own features.
+      for (const s of present) if (s !== t) terms.push(tf.mean(tf.abs(tf.sub(ft, features[s]))));
     }
     return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
   });
