@@ -50,11 +50,11 @@ export type SummaryRow = { metric: string; class: string } & Summary;
  * ```ts
  * import { CaseAccumulator } from "./accumulator.ts";
  * const acc = new CaseAccumulator(["liver", "spleen"]);
- * acc.add("case1", { dice: [0.9, 0.8], hd95: [2, NaN] });
- * acc.add("case2", { dice: [0.7, 0.6], hd95: [4, 6] });
+ * acc.add("case1", { dice: [0.75, 0.25], hd95: [2, NaN] });
+ * acc.add("case2", { dice: [0.25, 0.5], hd95: [4, 6] });
  * const s = acc.aggregate();
- * if (s.dice.liver.mean !== 0.8 || s.hd95.spleen.mean !== 6) throw new Error();
- * if (acc.caseMeans("dice").case1 !== 0.85) throw new Error();
+ * if (s.dice.liver.mean !== 0.5 || s.hd95.spleen.mean !== 6) throw new Error();
+ * if (acc.caseMeans("dice").case1 !== 0.5) throw new Error();
  * ```
  */
 export class CaseAccumulator {
