@@ -16,3 +16,5 @@ export * from "./brats_patch.ts";
 export * from "./hlfd_slices.ts";
 export * from "./synapse.ts";
 export * from "./chestxray14.ts";
+export * from "./tables.ts";
+export * from "./hcc.ts";
