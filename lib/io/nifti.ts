@@ -130,8 +130,8 @@ async function readPrefix(path: string, n: number): Promise<{ bytes: Uint8Array;
 export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
   const { bytes } = await readPrefix(path, 1 << 16);
   if (!isGzip(bytes)) return parseNiftiHeader(bytes.subarray(0, NIFTI_HEADER_MAX), path);
-  const all = bytes.length < 1 << 16 ? bytes : await readAll(path);
-  return parseNiftiHeader(gunzipPrefix(all, NIFTI_HEADER_MAX, path), path);
+  // 64 KiB of gzip hold the header unless the gzip header itself is huge (FEXTRA/FNAME)
+  return parseNiftiHeader(gunzipPrefix(bytes, NIFTI_HEADER_MAX, path), path);
 }
 
 async function readAll(path: string): Promise<Uint8Array> {
