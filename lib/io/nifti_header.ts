@@ -198,7 +198,8 @@ function validate(h: NiftiHeader, file: string): void {
     const i = x.findIndex((y) => !Number.isFinite(y));
     if (i >= 0) throw new NiftiError(file, `${name}[${i}] = ${x[i]}, expected a finite number`);
   };
-  bad("pixdim", h.pixdim.slice(0, nd + 1));
+  // the qform uses pixdim[0..3] whatever the number of dimensions
+  bad("pixdim", h.pixdim.slice(0, Math.max(nd, h.qformCode > 0 ? 3 : 0) + 1));
   bad("vox_offset", [h.voxOffset]);
   if (h.sformCode > 0) h.srow.forEach((r, i) => bad(`srow_${"xyz"[i]}`, r));
   if (h.qformCode > 0) bad("quatern_b,c,d,qoffset_x,y,z", [...h.quatern, ...h.qoffset]);

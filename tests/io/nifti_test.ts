@@ -111,6 +111,11 @@ const cases: Case[] = [
   ["nan_pixdim", setF32(80, NaN), /pixdim\[1\] = NaN/],
   ["inf_voxoffset", setF32(108, Infinity), /vox_offset\[0\] = Infinity/],
   ["small_voxoffset", setF32(108, 100), /vox_offset = 100/],
+  [
+    "nan_qform_pixdim3_2d",
+    (b) => setF32(88, NaN)(set16(252, 1)(set16(40, 2)(b))),
+    /pixdim\[3\] = NaN/,
+  ],
   ["nan_srow", (b) => setF32(284, NaN)(set16(254, 1)(b)), /srow_x\[1\] = NaN/],
   ["inf_inter", setF32(116, Infinity), /scl_inter = Infinity/],
   // 32767³ float64 ≈ 281 TB claimed by a 360-byte file: must fail before allocating
