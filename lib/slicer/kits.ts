@@ -8,10 +8,13 @@
  * @module
  */
 import { resize } from "../volume/resample.ts";
-import { extractSlice } from "../volume/slice.ts";
+import { extractSlices, type Slice2D } from "../volume/slice.ts";
 import type { Volume } from "../volume/types.ts";
 import { encodeNpz } from "./encode.ts";
 import { type Emit, SliceError } from "./types.ts";
+
+/** Slices gathered per pass (bounds memory: 32 × 2 MiB float64 at 512²). */
+const CHUNK = 32;
 
 /** Options of {@link sliceKitsCase}. */
 export type KitsSliceOptions = {
@@ -60,11 +63,18 @@ export async function sliceKitsCase(
   const thr = o.task === "tumor" ? 1 : 0;
   const size = o.sliceSize;
   const listed: string[] = [];
-  for (let i = 0; i < ct.shape[axis]; i++) {
-    const c = extractSlice(ct.data, ct.shape, axis, i);
-    const m = extractSlice(seg.data, seg.shape, axis, i);
+  const n = ct.shape[axis];
+  // float64 HU (get_fdata) and int8 mask (astype), converted while gathering, CHUNK slices at a time
+  let cts: Slice2D<Float64Array>[] = [], masks: Slice2D<Int8Array>[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % CHUNK === 0) {
+      const count = Math.min(CHUNK, n - i);
+      cts = extractSlices(ct.data, ct.shape, axis, i, count, (p) => new Float64Array(p));
+      masks = extractSlices(seg.data, seg.shape, axis, i, count, (p) => new Int8Array(p));
+    }
+    const c = cts[i % CHUNK], m = masks[i % CHUNK];
     let ctOut: Float64Array;
-    if (c.rows === size && c.cols === size) ctOut = Float64Array.from(c.data);
+    if (c.rows === size && c.cols === size) ctOut = c.data;
     else {
       ctOut = resize(c.data, [c.cols, c.rows], [size, size], {
         order: 1,
@@ -72,7 +82,7 @@ export async function sliceKitsCase(
         dtype: "float64",
       }) as Float64Array;
     }
-    let mask: Int8Array = Int8Array.from(m.data); // astype(int8)
+    let mask: Int8Array = m.data;
     let mShape = [m.rows, m.cols];
     if (m.rows !== size || m.cols !== size) {
       mask = resize(mask, [m.cols, m.rows], [size, size], {

@@ -13,5 +13,5 @@ export type { Align, InterpOrder, ResizeOptions } from "./resample.ts";
 export { boundingBox, centreOffset, cropOrPad, cropVolume } from "./crop.ts";
 export type { Box } from "./crop.ts";
 export { axisCodes, orientation, permuteFlip, reorient } from "./orient.ts";
-export { extractSlice, sliceVolume } from "./slice.ts";
+export { extractSlice, extractSliceInto, extractSlices, sliceVolume } from "./slice.ts";
 export type { Slice2D } from "./slice.ts";

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { extractSlice, VolumeError } from "../../lib/volume/mod.ts";
+import {
+  extractSlice,
+  extractSliceInto,
+  extractSlices,
+  VolumeError,
+} from "../../lib/volume/mod.ts";
 
 // shape [2, 3, 4], value = x + 10 y + 100 z (x fastest)
 const shape = [2, 3, 4];
@@ -22,4 +27,22 @@ Deno.test("extractSlice follows np.take along each axis (rows = first remaining 
   assert.ok(a2.data instanceof Int16Array);
   assert.throws(() => extractSlice(data, shape, 2, 4), VolumeError);
   assert.throws(() => extractSlice(data, shape, 3, 0), VolumeError);
+});
+
+Deno.test("extractSlices / extractSliceInto equal extractSlice on every axis, converting type", () => {
+  const shp = [5, 3, 17]; // > 16 columns to cross the block edge
+  const d = Int16Array.from({ length: 5 * 3 * 17 }, (_, q) => (q * 7919) % 1000 - 500);
+  for (const axis of [0, 1, 2]) {
+    const n = shp[axis];
+    const all = extractSlices(d, shp, axis, 1, n - 2, (m) => new Float64Array(m));
+    all.forEach((s, i) => {
+      const ref = extractSlice(d, shp, axis, i + 1);
+      assert.ok(s.data instanceof Float64Array);
+      assert.deepEqual([s.rows, s.cols], [ref.rows, ref.cols]);
+      assert.deepEqual([...s.data], [...ref.data]);
+      const into = extractSliceInto(d, shp, axis, i + 1, new Int32Array(ref.data.length));
+      assert.deepEqual([...into.data], [...ref.data]);
+    });
+  }
+  assert.throws(() => extractSlices(d, shp, 0, 3, 3, (m) => new Uint8Array(m)), VolumeError);
 });
