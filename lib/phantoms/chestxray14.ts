@@ -8,6 +8,8 @@
  */
 import { createRng, type Rng } from "../random/mod.ts";
 import { checkCount, pad } from "./draw.ts";
+import { writePng } from "../io/png.ts";
+import { FileLog, type PhantomOptions, type PhantomResult } from "./options.ts";
 import { type CxrAnatomy, type CxrSignatures, lungPoint, renderCxr } from "./cxr_render.ts";
 
 /** The 14 findings in the label order of every list file. */
@@ -223,4 +225,48 @@ export function dataEntryCsv(images: CxrImage[]): string {
 /** A list file: `name l0 … l13` per line (or names only), LF, no newline after the last line. */
 export function cxrListText(images: CxrImage[], withLabels: boolean): string {
   return images.map((m) => withLabels ? `${m.name} ${m.labels.join(" ")}` : m.name).join("\n");
+}
+
+/**
+ * Write the ChestX-ray14 phantom (layout in the module doc). `cases` counts patients.
+ *
+ * @example
+ * ```ts
+ * import { writeChestXray14 } from "./chestxray14.ts";
+ * const dir = await Deno.makeTempDir();
+ * const r = await writeChestXray14(dir, { cases: 3, size: 16 });
+ * if (!r.files.includes("labels/val_list.txt")) throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeChestXray14(
+  dir: string,
+  opts: PhantomOptions & { size?: number } = {},
+): Promise<PhantomResult> {
+  const patients = checkCount(opts.cases ?? CXR_DEMO.cases, "chestxray14 patients", 3);
+  const seed = opts.seed ?? 0, size = opts.size ?? CXR_DEMO.size;
+  const log = new FileLog(dir);
+  const byPatient: CxrImage[][] = [];
+  for (let p = 0; p < patients; p++) {
+    const imgs = cxrPatient(seed, p, size);
+    for (const m of imgs) {
+      const png = { data: m.pixels, width: size, height: size, channels: 1, bitDepth: 8 } as const;
+      await writePng(await log.path(`images/${m.name}`), png);
+      await log.copy(`images/${m.name}`, `images-224/${m.name}`);
+    }
+    // keep labels and fields only
+    byPatient.push(imgs.map((m) => ({ ...m, pixels: new Uint8Array(0) })));
+    opts.onCase?.({ done: p + 1, total: patients, name: `patient ${pad(p + 1, 8)}` });
+  }
+  const s = cxrSplits(seed, patients);
+  const pick = (ids: number[]) => ids.flatMap((p) => byPatient[p]);
+  await log.text("Data_Entry_2017.csv", dataEntryCsv(byPatient.flat()));
+  await log.text("labels/train_list_224.txt", cxrListText(pick(s.train224), true));
+  await log.text("labels/val_list.txt", cxrListText(pick(s.val), true));
+  await log.text("labels/test_list_224.txt", cxrListText(pick(s.test224), true));
+  await log.text("labels/train_list.txt", cxrListText(pick(s.nihTrainVal), false));
+  await log.text("labels/test_list.txt", cxrListText(pick(s.nihTest), false));
+  await log.text("train_val_list.txt", cxrListText(pick(s.nihTrainVal), false));
+  await log.text("test_list.txt", cxrListText(pick(s.nihTest), false));
+  return log.result(patients);
 }

@@ -10,6 +10,9 @@
  */
 import { createRng, type Rng } from "../random/mod.ts";
 import { checkCount, dilate3d, pad, smoothField, standardise } from "./draw.ts";
+import { writeNpy } from "../io/npy.ts";
+import { writeCsv } from "../io/csv.ts";
+import { FileLog, type PhantomOptions, type PhantomResult } from "./options.ts";
 
 /** Demo design: 40 cases of 24³, classes 16/12/12, 5 folds. */
 export const HCC_DEMO = { cases: 40, size: 24, folds: 5 };
@@ -134,7 +137,7 @@ function clinicalRow(rng: Rng, label: number, diameter: number, rim: boolean) {
   f.push(round3(diameter * 0.4 + rng.normal(0, 0.3)));
   f.push(round3(rng.normal([1.0, 1.6, 2.2][label], 0.5)));
   f.push(round3(rng.normal([0, 0.5, 1.0][label], 0.6)));
-  const w = [[0.4, 0.3, 0.2, 0.1], [0.2, 0.3, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4]][label];
+  const w = [[0.5, 0.3, 0.15, 0.05], [0.15, 0.35, 0.35, 0.15], [0.05, 0.15, 0.3, 0.5]][label];
   f.push(rng.choice(LETTERS, 1, { replace: true, weights: w })[0]);
   f.push(rng.choice(LETTERS.slice(0, 3)));
   f.push((rim ? 1 : 0) ^ (rng.bernoulli(0.1) ? 1 : 0));
@@ -187,4 +190,52 @@ export function hccSevenRows(cases: HccCase[]): string[][] {
     ["Name", "ID", "Center", ...Array.from({ length: 7 }, (_, j) => `g${j}`)],
     ...cases.map((c) => [c.name, c.id, c.center, ...c.seven.map(String)]),
   ];
+}
+
+/**
+ * Write the HCC phantom: `hbp/`, `pre/` (npy `<f4` (1, S, S, S)), `labels/new_label.csv`,
+ * `labels/cdata.csv`, `labels/seven_cdata.csv`. Use `dir` as data_dir and `dir/labels` as
+ * label_dir.
+ *
+ * @example
+ * ```ts
+ * import { writeHcc } from "./hcc.ts";
+ * const dir = await Deno.makeTempDir();
+ * const r = await writeHcc(dir, { cases: 2, size: 8 });
+ * if (!r.files.includes("pre/HCC_002_ZS100002_pre.npy")) throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeHcc(
+  dir: string,
+  opts: PhantomOptions & { size?: number; folds?: number } = {},
+): Promise<PhantomResult> {
+  const n = checkCount(opts.cases ?? HCC_DEMO.cases, "hcc cases");
+  const size = opts.size ?? HCC_DEMO.size;
+  const log = new FileLog(dir);
+  const all: HccCase[] = [];
+  const shape = [1, size, size, size];
+  for (let i = 0; i < n; i++) {
+    const c = hccCase(opts.seed ?? 0, i, size);
+    await writeNpy(await log.path(`hbp/${c.prefix}_hbp.npy`), { data: c.hbp, shape });
+    await writeNpy(await log.path(`hbp/${c.prefix}_hbp_mask.npy`), { data: c.mask, shape });
+    await writeNpy(await log.path(`pre/${c.prefix}_pre.npy`), { data: c.pre, shape });
+    // keep only the table fields (the volumes are on disk)
+    all.push({
+      ...c,
+      hbp: new Float32Array(0),
+      pre: new Float32Array(0),
+      mask: new Float32Array(0),
+    });
+    opts.onCase?.({ done: i + 1, total: n, name: c.prefix });
+  }
+  const tables = {
+    "labels/new_label.csv": hccLabelRows(all, opts.folds),
+    "labels/cdata.csv": hccClinicalRows(all),
+    "labels/seven_cdata.csv": hccSevenRows(all),
+  };
+  for (const [rel, [header, ...rows]] of Object.entries(tables)) {
+    await writeCsv(await log.path(rel), rows, header);
+  }
+  return log.result(n);
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readPng } from "../../lib/io/png.ts";
 import { createRng } from "../../lib/random/mod.ts";
 import {
   CXR_FINDINGS,
@@ -9,7 +11,9 @@ import {
   DATA_ENTRY_HEADER,
   dataEntryCsv,
   findingLabels,
+  writeChestXray14,
 } from "../../lib/phantoms/chestxray14.ts";
+import { differing, walk, withTempDir } from "./_util.ts";
 import { renderCxr } from "../../lib/phantoms/cxr_render.ts";
 
 Deno.test("chestxray14: every finding has a visible signature", () => {
@@ -95,4 +99,43 @@ Deno.test("chestxray14: deterministic per seed and patient", () => {
   const a = cxrPatient(5, 3, 16), b = cxrPatient(5, 3, 16), c = cxrPatient(6, 3, 16);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.map((m) => m.pixels), c.map((m) => m.pixels));
+});
+
+Deno.test("chestxray14: exact layout, PNG round trip, lists consistent, byte-identical", async () => {
+  await withTempDir(async (root) => {
+    const a = join(root, "a"), b = join(root, "b");
+    const r = await writeChestXray14(a, { cases: 4, size: 16 });
+    const imgs = [0, 1, 2, 3].flatMap((p) => cxrPatient(0, p, 16));
+    const names = imgs.map((m) => m.name);
+    const lists = ["test_list.txt", "test_list_224.txt", "train_list.txt", "train_list_224.txt"];
+    const expected = [
+      "Data_Entry_2017.csv",
+      ...names.map((n) => `images/${n}`),
+      ...names.map((n) => `images-224/${n}`),
+      ...[...lists, "val_list.txt"].map((f) => `labels/${f}`),
+      "test_list.txt",
+      "train_val_list.txt",
+    ].sort();
+    assert.deepEqual(await walk(a), expected);
+    assert.deepEqual(r.files, expected);
+    const png = await readPng(join(a, `images/${names[1]}`));
+    assert.deepEqual([png.width, png.height], [16, 16]);
+    assert.deepEqual(Array.from(png.data), Array.from(imgs[1].pixels));
+    const read = (f: string) => Deno.readTextFile(join(a, f));
+    assert.equal(await read("Data_Entry_2017.csv"), dataEntryCsv(imgs));
+    // labelled lists: disjoint by patient, together every image, labels match the generator
+    const labelled = ["train_list_224.txt", "val_list.txt", "test_list_224.txt"];
+    const rows = (await Promise.all(labelled.map((f) => read(`labels/${f}`))))
+      .flatMap((t) => t ? t.split("\n") : []);
+    assert.deepEqual(rows.map((l) => l.split(" ")[0]).sort(), [...names].sort());
+    for (const l of rows) {
+      const [name, ...lab] = l.split(" ");
+      assert.deepEqual(lab.map(Number), imgs.find((m) => m.name === name)!.labels);
+    }
+    const nih = [await read("labels/train_list.txt"), await read("labels/test_list.txt")];
+    assert.equal(await read("train_val_list.txt"), nih[0]);
+    assert.deepEqual(nih.flatMap((t) => t ? t.split("\n") : []).sort(), [...names].sort());
+    await writeChestXray14(b, { cases: 4, size: 16 });
+    assert.deepEqual(await differing(a, b, expected), []);
+  });
 });
