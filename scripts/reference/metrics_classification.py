@@ -5,8 +5,6 @@ ttest_rel and wilcoxon statistic and p. Infinite thresholds are returned as null
 """
 import json, sys, warnings
 import numpy as np
-from scipy import stats
-from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
 warnings.simplefilter("ignore")
 
@@ -17,6 +15,11 @@ def lst(a):
 
 req = json.load(sys.stdin)
 out = {"binary": [], "paired": []}
+if req.get("binary"):  # imports are slow: only what the request needs
+    from sklearn.metrics import (average_precision_score, precision_recall_curve, roc_auc_score,
+                                 roc_curve)
+if req.get("paired"):
+    from scipy import stats
 for c in req.get("binary", []):
     s, y = np.asarray(c["scores"], float), np.asarray(c["labels"], int)
     r = {"auroc": float(roc_auc_score(y, s)), "ap": float(average_precision_score(y, s))}

@@ -14,7 +14,7 @@ const script = await Deno.readTextFile(
 );
 
 Deno.test("paired t-test and Wilcoxon signed-rank equal scipy 1.10", async () => {
-  const py = refPython(["sklearn", "scipy"]);
+  const py = refPython(["scipy"]);
   if (!py) return;
   const rng = createRng(11);
   const paired: { a: number[]; b: number[] }[] = [];
