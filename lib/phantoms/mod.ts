@@ -40,6 +40,7 @@ export {
   type CxrImage,
   cxrListText,
   cxrPatient,
+  cxrSignatures,
   type CxrSplits,
   cxrSplits,
   DATA_ENTRY_HEADER,
@@ -72,6 +73,7 @@ export {
   hccSevenRows,
   writeHcc,
 } from "./hcc.ts";
+export { type CxrAnatomy, type CxrSignatures, renderCxr } from "./cxr_render.ts";
 export { PhantomError } from "./draw.ts";
 export type { PhantomOptions, PhantomProgress, PhantomResult } from "./options.ts";
 export { PHANTOM_STUDIES, type PhantomStudy, writePhantom } from "./registry.ts";
