@@ -102,11 +102,13 @@ export type BratsTrainOptions = BratsPatchOptions & {
   augment?: BratsAugOptions | false;
   /** Histogram count threshold of the normalisation (paper 50, demo 1). */
   countThreshold?: number;
+  /** Normalised cases kept in memory, least recently used dropped first (default 16). */
+  cacheCases?: number;
 };
 
 /**
  * Training set over case folders (or SliceMaker `.npz` caches): sample i = a fresh patch of case i (+ augmentation). Each
- * case is loaded and normalised once, then cached (spec 05 §2.6 note).
+ * case is loaded and normalised once and kept in a small LRU cache (spec 05 §2.6 note).
  *
  * @example
  * ```ts ignore
@@ -117,10 +119,12 @@ export type BratsTrainOptions = BratsPatchOptions & {
 export function bratsTrainDataset(dirs: readonly string[], o: BratsTrainOptions): Dataset {
   const cache = new Map<string, Promise<BratsCase>>();
   const load = (d: string) => {
-    if (!cache.has(d)) {
-      cache.set(d, loadBratsAny(d, { countThreshold: o.countThreshold, label: true }));
-    }
-    return cache.get(d)!;
+    let p = cache.get(d);
+    if (p) cache.delete(d); // re-insert: most recently used last
+    else p = loadBratsAny(d, { countThreshold: o.countThreshold, label: true });
+    cache.set(d, p);
+    while (cache.size > Math.max(1, o.cacheCases ?? 16)) cache.delete(cache.keys().next().value!);
+    return p;
   };
   return {
     length: dirs.length,
