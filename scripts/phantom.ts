@@ -10,7 +10,8 @@ import { PHANTOM_STUDIES, PhantomError, writePhantom } from "../lib/phantoms/mod
 const HELP = `Usage: deno task phantom <study> --out DIR [--cases N] [--seed S]
 
 Write a deterministic procedural phantom of a study's data set, in the layout the original
-code reads, under DIR. The same seed gives byte-identical files; case k does not depend on N.
+code reads, under DIR. The same seed gives the same data (byte-identical files for NIfTI,
+npy, PNG, CSV and text; npz/h5 containers also store write times); case k does not depend on N.
 
 Studies (default --cases = the spec's demo size):
 ${
