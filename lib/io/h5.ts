@@ -61,6 +61,13 @@ function reason(e: unknown): string {
   return lines.at(-1) ?? text.split("\n")[0];
 }
 
+/** HDF5 library errors met while walking a corrupt file's groups become {@link H5Error}s. */
+function asH5Error(path: string, e: unknown): H5Error {
+  return e instanceof H5Error
+    ? e
+    : new H5Error(path, `corrupt HDF5 structure: ${reason(e)}`, { cause: e });
+}
+
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 async function open(path: string, mode: "r" | "w") {
@@ -191,6 +198,8 @@ export async function readH5Dataset(
   const f = await open(path, "r");
   try {
     return readOne(f, path, name, size, opts);
+  } catch (e) {
+    throw asH5Error(path, e);
   } finally {
     f.close();
   }
@@ -224,6 +233,8 @@ export async function readH5(
       out[name.replace(/^\//, "")] = readOne(f, path, name, size, opts);
     }
     return out;
+  } catch (e) {
+    throw asH5Error(path, e);
   } finally {
     f.close();
   }
