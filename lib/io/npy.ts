@@ -82,7 +82,7 @@ export function parseNpy(bytes: Uint8Array, name: string, opts: NpyReadOptions =
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new NpyError(
       name,
-      `header ${JSON.stringify(dict.trim())}: expected descr, fortran_order, shape`,
+      `header ${JSON.stringify(dict.trim().slice(0, 120))}: expected descr, fortran_order, shape`,
     );
   }
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);

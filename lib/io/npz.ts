@@ -52,7 +52,12 @@ export function parseNpz(
   for (const [entry, data] of Object.entries(files)) {
     if (entry.endsWith("/")) continue;
     const key = entry.endsWith(".npy") ? entry.slice(0, -4) : entry;
-    out[key] = parseNpy(data, `${name}[${key}]`, opts);
+    try {
+      out[key] = parseNpy(data, name, opts);
+    } catch (e) {
+      if (!(e instanceof NpyError)) throw e;
+      throw new NpyError(name, `member ${JSON.stringify(entry)}: ${e.problem}`, { cause: e });
+    }
   }
   return out;
 }
@@ -79,7 +84,14 @@ export function encodeNpz(
   name = "arrays.npz",
 ): Uint8Array {
   const z: Zippable = {};
-  for (const [k, a] of Object.entries(arrays)) z[`${k}.npy`] = encodeNpy(a, `${name}[${k}]`);
+  for (const [k, a] of Object.entries(arrays)) {
+    try {
+      z[`${k}.npy`] = encodeNpy(a, name);
+    } catch (e) {
+      if (!(e instanceof NpyError)) throw e;
+      throw new NpyError(name, `member "${k}": ${e.problem}`, { cause: e });
+    }
+  }
   return zipSync(z, { level: opts.compress ? 6 : 0 });
 }
 
