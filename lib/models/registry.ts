@@ -10,6 +10,7 @@ import { Builder, named } from "./build.ts";
 import type { ModelOptions, ModelSpec } from "./types.ts";
 import { KITS_MODELS } from "./seg2d/kits.ts";
 import { FCN_MODELS } from "./seg2d/fcn.ts";
+import { UNET_NECKS } from "./seg2d/unet_neck.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
@@ -20,6 +21,7 @@ import { LCKD } from "./seg3d/lckd.ts";
 const SPECS: ModelSpec[] = [
   ...KITS_MODELS,
   ...FCN_MODELS,
+  ...UNET_NECKS,
   ...CLS_RESNETS,
   ...DENSENETS,
   ...MOBILENETS,

@@ -73,6 +73,18 @@ const EXPECTED: Record<
     logits: [12, 12, 9],
     taps: { s1: [24, 24, 64], s2: [12, 12, 128], s3: [12, 12, 256], s4: [12, 12, 512] },
   },
+  unet_r18: {
+    logits: [24, 24, 9],
+    taps: { d3: [12, 12, 64], d1: [24, 24, 16], aux_logits: [12, 12, 9] },
+  },
+  att_unet_r18: { logits: [24, 24, 9], taps: { d1: [24, 24, 16] } },
+  unet_r50: {
+    input: [64, 64, 1],
+    logits: [16, 16, 9],
+    taps: { s4: [2, 2, 512], d1: [16, 16, 64] },
+  },
+  attn_unet_r34: { input: [64, 64, 1], logits: [16, 16, 9], taps: { d1: [16, 16, 16] } },
+  unet_r18_d16: { input: [64, 64, 1], logits: [32, 32, 9], taps: { s4: [4, 4, 128] } },
   fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
   resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
   densenet121: { logits: [14], taps: { b1: [16, 16, 64], b4: [2, 2, 256], pool: [256] } },
