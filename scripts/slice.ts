@@ -119,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
     summary = await runSliceMaker(opts, {
       onStart: (total, todo) => progress.start(total, todo),
       onResult: (r) => progress.update(r),
+      onFile: () => progress.file(),
     });
   } catch (e) {
     progress.stop();

@@ -56,8 +56,13 @@ export async function writeAtomic(
 /**
  * Process one case (never throws: a failure is reported in the result). Removes the case's old
  * done-marker first and writes the new one last, so an interrupted case is redone next time.
+ * `onFile` is called after each output file (for live progress).
  */
-export async function processCase(job: CaseJob, o: SliceOptions): Promise<CaseResult> {
+export async function processCase(
+  job: CaseJob,
+  o: SliceOptions,
+  onFile?: () => void,
+): Promise<CaseResult> {
   const t0 = performance.now();
   const out = outputDir(o);
   const marker = markerPath(o, job.id);
@@ -69,6 +74,7 @@ export async function processCase(job: CaseJob, o: SliceOptions): Promise<CaseRe
     if (!made.has(dir)) (await Deno.mkdir(dir, { recursive: true }), made.add(dir));
     await writeAtomic(path, content);
     written++;
+    onFile?.();
   };
   const result = (
     status: CaseResult["status"],

@@ -11,6 +11,8 @@ import type { CaseResult, SliceSummary } from "./types.ts";
 export type Progress = {
   start(total: number, todo: number): void;
   update(r: CaseResult): void;
+  /** One more file written (updates the file count between cases). */
+  file(): void;
   stop(): void;
 };
 
@@ -29,7 +31,8 @@ function fmtSeconds(s: number): string {
  * import { createProgress } from "./progress.ts";
  * const p = createProgress({ tty: false, intervalMs: 0, write: () => {} });
  * p.start(1, 1);
- * p.update({ id: "a", status: "done", written: 3, listed: [], ms: 5 });
+ * p.file();
+ * p.update({ id: "a", status: "done", written: 1, listed: [], ms: 5 });
  * p.stop();
  * ```
  */
@@ -39,8 +42,13 @@ export function createProgress(
   const tty = opts.tty ?? Deno.stderr.isTerminal();
   const write = opts.write ?? ((l: string) => console.error(l));
   const interval = opts.intervalMs ?? 2000;
-  let todo = 0, done = 0, slices = 0, t0 = 0, last = -Infinity;
+  let todo = 0, done = 0, files = 0, t0 = 0, last = -Infinity;
   let bar: cliProgress.SingleBar | undefined;
+  const etaText = () => {
+    const el = (performance.now() - t0) / 1000;
+    return done > 0 ? fmtSeconds((el / done) * (todo - done)) : "?";
+  };
+  const payload = () => ({ slices: files, etaText: etaText() });
   return {
     start(total, n) {
       todo = n;
@@ -49,31 +57,33 @@ export function createProgress(
       if (tty && n > 0) {
         bar = new cliProgress.SingleBar({
           format: "slice |{bar}| {value}/{total} cases | {slices} files | {duration_formatted}" +
-            " elapsed | ETA {eta_formatted}",
+            " elapsed | ETA {etaText}",
           stream: process.stderr,
           hideCursor: true,
           etaBuffer: 20,
         }, cliProgress.Presets.shades_classic);
-        bar.start(n, 0, { slices: 0 });
+        bar.start(n, 0, payload());
       }
+    },
+    file() {
+      files++;
+      bar?.update(done, payload());
     },
     update(r) {
       done++;
-      slices += r.written;
       if (r.status === "failed" || r.status === "skipped") {
         const msg = `slice: case ${r.id} ${r.status}: ${r.error}`;
-        if (bar) bar.stop(), write(msg), bar.start(todo, done - 1, { slices });
+        if (bar) bar.stop(), write(msg), bar.start(todo, done - 1, payload());
         else write(msg);
       }
-      if (bar) return bar.update(done, { slices });
+      if (bar) return bar.update(done, payload());
       const now = performance.now();
       if (now - last < interval && done < todo) return;
       last = now;
       const el = (now - t0) / 1000;
-      const eta = done > 0 ? (el / done) * (todo - done) : NaN;
       write(
         `slice: ${done}/${todo} cases (${Math.round((100 * done) / Math.max(todo, 1))}%), ` +
-          `${slices} files, elapsed ${fmtSeconds(el)}, ETA ${fmtSeconds(eta)}`,
+          `${files} files, elapsed ${fmtSeconds(el)}, ETA ${etaText()}`,
       );
     },
     stop() {

@@ -34,6 +34,8 @@ export type SliceHooks = {
   onStart?(total: number, todo: number): void;
   /** Called after each processed (or failed / skipped) case. */
   onResult?(r: CaseResult): void;
+  /** Called after each output file written (live progress inside long cases). */
+  onFile?(): void;
 };
 
 async function removeStaleTemps(dir: string, depth = 1): Promise<void> {
@@ -51,9 +53,17 @@ function spawn(): Worker {
   return new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
 }
 
-function inWorker(w: Worker, job: CaseJob, opts: SliceOptions): Promise<CaseResult> {
+function inWorker(
+  w: Worker,
+  job: CaseJob,
+  opts: SliceOptions,
+  onFile?: () => void,
+): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    w.onmessage = (e: MessageEvent<CaseResult>) => resolve(e.data);
+    w.onmessage = (e: MessageEvent<{ result?: CaseResult }>) => {
+      if (e.data.result) resolve(e.data.result);
+      else onFile?.();
+    };
     w.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       reject(new Error(`worker crashed: ${e.message}`));
@@ -66,9 +76,10 @@ async function runPool(
   jobs: CaseJob[],
   opts: SliceOptions,
   onResult: (r: CaseResult) => void,
+  onFile?: () => void,
 ): Promise<void> {
   if (opts.workers <= 1) {
-    for (const j of jobs) onResult(await processCase(j, opts));
+    for (const j of jobs) onResult(await processCase(j, opts, onFile));
     return;
   }
   const queue = [...jobs];
@@ -77,7 +88,7 @@ async function runPool(
     try {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const t0 = performance.now();
-        const r = await inWorker(w, job, opts).catch((e: Error): CaseResult => {
+        const r = await inWorker(w, job, opts, onFile).catch((e: Error): CaseResult => {
           w.terminate();
           w = spawn();
           return {
@@ -149,7 +160,7 @@ export async function runSliceMaker(
   await runPool(todo, opts, (r) => {
     results.set(r.id, r);
     hooks.onResult?.(r);
-  });
+  }, hooks.onFile);
   const ordered = jobs.map((j) => results.get(j.id)!);
   const listed = ordered.flatMap((r) => r.listed);
   const lists: string[] = [];

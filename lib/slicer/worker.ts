@@ -1,6 +1,6 @@
 /**
  * Web Worker entry of SliceMaker: receives `{ job, opts }`, processes that one case (so a worker
- * holds one case in memory at a time) and posts back its {@link CaseResult}. Started by
+ * holds one case in memory at a time) and posts `{ file: 1 }` per output file and finally `{ result }` with its {@link CaseResult}. Started by
  * `run.ts`; importing this module anywhere else does nothing.
  * @module
  */
@@ -15,6 +15,7 @@ type WorkerScope = {
 const scope = globalThis as unknown as WorkerScope & { WorkerGlobalScope?: unknown };
 if (typeof scope.WorkerGlobalScope !== "undefined") {
   scope.onmessage = async (e) => {
-    scope.postMessage(await processCase(e.data.job, e.data.opts));
+    const r = await processCase(e.data.job, e.data.opts, () => scope.postMessage({ file: 1 }));
+    scope.postMessage({ result: r });
   };
 }
