@@ -38,8 +38,15 @@ export function parseCsv(text: string, opts: CsvOptions = {}, name = "<csv text>
   const rows: CsvRecord[] = [];
   let fields = 0;
   let problem: string | null = null;
+  const seen = new Map<string, number>();
   Papa.parse<CsvRecord>(body, {
     header: true,
+    // repeated column names become name_1, name_2 … (papaparse's own renaming, minus its warning)
+    transformHeader(h) {
+      const k = seen.get(h) ?? 0;
+      seen.set(h, k + 1);
+      return k ? `${h}_${k}` : h;
+    },
     delimiter: opts.delimiter ?? ",",
     dynamicTyping: opts.dynamicTyping ?? false,
     skipEmptyLines: true,

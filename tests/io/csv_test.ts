@@ -37,6 +37,7 @@ Deno.test("parseCsv: quotes, embedded line breaks, escaped quotes, blank lines, 
   assert.equal(typed[0].n, 2.5);
   assert.equal(typed[1].id, 2);
   assert.deepEqual(parseCsv("a;b\r\n1;2", { delimiter: ";" }), [{ a: "1", b: "2" }]);
+  assert.deepEqual(parseCsv("a,a,b\n1,2,3\n"), [{ a: "1", a_1: "2", b: "3" }]);
 });
 
 Deno.test("CSV errors are CsvError naming the file and the line", async () => {
