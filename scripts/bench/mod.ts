@@ -20,6 +20,9 @@ type Row = {
   medkdMs: number | null;
   refMs: number | null;
   ratio: number | null;
+  /** Process CPU time per step (medians): less sensitive than wall time to a loaded machine. */
+  medkdCpuMs?: number | null;
+  refCpuMs?: number | null;
   note?: string;
 };
 
@@ -42,7 +45,7 @@ function median(v: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-type Result = { ms: number[]; detail: string; profile?: [string, number][] };
+type Result = { ms: number[]; cpuMs?: number[]; detail: string; profile?: [string, number][] };
 
 async function runJson(cmd: string, args: string[], capS: number): Promise<Result | string> {
   try {
@@ -167,12 +170,13 @@ async function main(): Promise<void> {
   const details: Record<string, string> = {};
   for (const w of only) {
     const label = LABELS[w] ?? w;
-    let torchMs: number | null = null;
+    let torchMs: number | null = null, torchCpu: number | null = null;
     if (torch) {
       const r = await runJson(torch, [py, w, reps, threads], 1800);
       if (typeof r === "string") console.error(`pytorch ${w}: ${r}`);
       else {
         torchMs = median(r.ms);
+        torchCpu = r.cpuMs ? median(r.cpuMs) : null;
         details.pytorch = r.detail;
       }
     }
@@ -188,11 +192,19 @@ async function main(): Promise<void> {
         b,
         b === "cpu" ? reps : "1",
       ], cap);
-      const row: Row = { name: label, backend: b, medkdMs: null, refMs: torchMs, ratio: null };
+      const row: Row = {
+        name: label,
+        backend: b,
+        medkdMs: null,
+        refMs: torchMs,
+        ratio: null,
+        refCpuMs: torchCpu,
+      };
       if (typeof r === "string") row.note = r;
       else {
         row.medkdMs = median(r.ms);
         row.ratio = torchMs ? row.medkdMs / torchMs : null;
+        row.medkdCpuMs = r.cpuMs ? median(r.cpuMs) : null;
         details[b] = r.detail;
       }
       rows.push(row);
@@ -210,8 +222,10 @@ async function main(): Promise<void> {
     webgpu: gpu,
     backends: details,
   };
-  console.log("| workload | backend | medkd ms | reference ms | ratio | note |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "| workload | backend | medkd ms | reference ms | ratio | medkd CPU ms | reference CPU ms | note |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     console.log(
       `| ${r.name} | ${r.backend} | ${fmt(r.medkdMs)} | ${fmt(r.refMs)} | ${fmt(r.ratio, 2)} | ${

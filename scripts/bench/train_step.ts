@@ -7,9 +7,11 @@
  *   deno run -A scripts/bench/train_step.ts <workload> <backend> [reps] [--profile]
  * workload: unet2d | resunet | unet3d | unet2d_infer | resunet_infer
  * backend: cpu (fast kernels) | cpu-ref (TF.js reference kernels) | webgpu
- * Prints one JSON line `{ "workload", "backend", "detail", "ms": [...] }`.
+ * Prints one JSON line `{ "workload", "backend", "detail", "ms": [...], "cpuMs": [...] }` (wall and
+ * process CPU time per step).
  * @module
  */
+import process from "node:process";
 import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { installFastKernels } from "../../lib/tf/kernels/mod.ts";
@@ -187,12 +189,15 @@ async function main(): Promise<void> {
   }
   const s = makeStep(w);
   s.step(); // warm-up
-  const ms: number[] = [];
+  const ms: number[] = [], cpuMs: number[] = [];
   const reps = Number(repsArg);
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     s.step();
     ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
   }
   let top: [string, number][] | undefined;
   if (profile) {
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
   }
   s.dispose();
   console.log(
-    JSON.stringify({ workload: name, backend, detail, params: s.params, ms, profile: top }),
+    JSON.stringify({ workload: name, backend, detail, params: s.params, ms, cpuMs, profile: top }),
   );
 }
 

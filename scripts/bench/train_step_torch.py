@@ -1,7 +1,7 @@
 """PyTorch CPU reference for scripts/bench/train_step.ts: the same architectures and steps.
 
 Usage: /usr/bin/python3 scripts/bench/train_step_torch.py <workload> [reps] [threads]
-Prints one JSON line {"workload", "backend": "pytorch", "detail", "params", "ms": [...]}.
+Prints one JSON line {"workload", "backend": "pytorch", "detail", "params", "ms": [...], "cpuMs": [...]}.
 """
 import json
 import sys
@@ -139,14 +139,16 @@ def main():
                 model(x)
 
     step()
-    ms = []
+    ms, cpu_ms = [], []
     for _ in range(reps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         step()
         ms.append((time.perf_counter() - t0) * 1000)
+        cpu_ms.append((time.process_time() - c0) * 1000)
     params = sum(p.numel() for p in model.parameters())
     print(json.dumps({"workload": name, "backend": "pytorch", "params": params,
-                      "detail": f"torch {torch.__version__}, {threads} threads", "ms": ms}))
+                      "detail": f"torch {torch.__version__}, {threads} threads", "ms": ms, "cpuMs": cpu_ms}))
 
 
 if __name__ == "__main__":
