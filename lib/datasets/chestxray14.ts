@@ -14,6 +14,7 @@ import { readPng } from "../io/png.ts";
 import type { Rng } from "../random/mod.ts";
 import { centerCrop, normalizeChannels, quantize8, randomResizedCrop, tenCrop } from "./augment.ts";
 import { readLines, requireFile } from "./files.ts";
+import { readRows } from "./tables.ts";
 import { flip, type Nd, resize } from "./nd.ts";
 import { DatasetError, type Sample } from "./types.ts";
 
@@ -67,19 +68,17 @@ export async function readCxrList(path: string): Promise<CxrEntry[]> {
 export async function readDataEntry(
   path: string,
 ): Promise<Map<string, CxrEntry & { patientId: string }>> {
-  const lines = await readLines(path);
-  if (!lines[0]?.startsWith("Image Index,Finding Labels")) {
+  const rows = await readRows(path);
+  if (rows[0]?.[0] !== "Image Index" || rows[0]?.[1] !== "Finding Labels") {
     throw new DatasetError(
       path,
-      `header "${lines[0] ?? ""}": expected "Image Index,Finding Labels,…"`,
+      `header "${rows[0]?.join(",") ?? ""}": expected "Image Index,Finding Labels,…"`,
     );
   }
   const out = new Map<string, CxrEntry & { patientId: string }>();
-  for (const [i, l] of lines.slice(1).entries()) {
-    // NIH's file has no quoted fields: the first two columns are plain.
-    const [name, findings, , pid] = l.split(",");
+  for (const [i, [name, findings, , pid]] of rows.slice(1).entries()) {
     const labels = new Array(14).fill(0);
-    for (const f of findings.split("|")) {
+    for (const f of (findings ?? "").split("|")) {
       if (f === "No Finding") continue;
       const k = CXR_LABELS.indexOf(f as typeof CXR_LABELS[number]);
       if (k < 0) throw new DatasetError(path, `line ${i + 2}: unknown finding "${f}"`);

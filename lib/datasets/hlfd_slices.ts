@@ -56,31 +56,45 @@ export async function openHlfdSlices(
     async get(i: number, rng: Rng): Promise<Sample> {
       const path = join(dir, files[i]);
       const z = await readNpzFile(path, ["ct", "mask"]);
+      const slice = { name: files[i], ct: asFloat32(z.ct), mask: asFloat32(z.mask) };
       return hlfdSample(
-        files[i],
-        z.ct.shape,
-        asFloat32(z.ct),
-        asFloat32(z.mask),
-        z.mask.shape,
+        { ...slice, ctShape: z.ct.shape, maskShape: z.mask.shape, file: path },
         o,
         rng,
-        path,
       );
     },
   };
 }
 
-/** The per-slice pipeline of {@link openHlfdSlices} on arrays already in memory. */
-export function hlfdSample(
-  name: string,
-  ctShape: number[],
-  ct: Float32Array,
-  mask: Float32Array,
-  maskShape: number[],
-  o: HlfdSliceOptions,
-  rng: Rng,
-  file = name,
-): Sample {
+/** One slice in memory: file name (`<case>_<i>.npz`), `ct` (HU) and `mask` (0/1/2), H×W. */
+export type HlfdSlice = {
+  name: string;
+  ct: Float32Array;
+  ctShape: number[];
+  mask: Float32Array;
+  maskShape: number[];
+  /** Path used in error messages (default `name`). */
+  file?: string;
+};
+
+/**
+ * The per-slice pipeline of {@link openHlfdSlices} on arrays already in memory.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { hlfdSample } from "./hlfd_slices.ts";
+ * const s = hlfdSample({ name: "00001_3.npz", ct: Float32Array.of(-200, 50, 300, 1000),
+ *   ctShape: [2, 2], mask: Float32Array.of(0, 1, 2, 2), maskShape: [2, 2] },
+ *   { dataset: "kits", task: "tumor", train: false, crop: { row0: 0, col0: 0, size: 2 } }, createRng(0));
+ * if (s.image.join() !== "-1,0,1,1" || s.label.join() !== "1,0,1,0,0,1,0,1" || s.group !== "00001") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function hlfdSample(sl: HlfdSlice, o: HlfdSliceOptions, rng: Rng): Sample {
+  const { name, ctShape, ct, mask, maskShape } = sl;
+  const file = sl.file ?? name;
   if (ctShape.length !== 2 || ctShape.join() !== maskShape.join()) {
     throw new DatasetError(
       file,

@@ -47,18 +47,37 @@ export function synapseNormalize(x: Float32Array): Float32Array {
   return out;
 }
 
-/** The per-slice pipeline on one H×W image/label pair (`rng` only used when `train`). */
+/** One H×W slice in memory (`image` float, `label` ids 0..8), with its ids. */
+export type SynapseSlice = {
+  id: string;
+  group: string;
+  image: Float32Array;
+  label: Float32Array;
+  hw: [number, number];
+  /** Path used in error messages (default `id`). */
+  file?: string;
+};
+
+/**
+ * The per-slice pipeline (`rng` only used when `train`).
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { synapseSample } from "./synapse.ts";
+ * const s = synapseSample({ id: "case0001_slice000", group: "case0001", image: Float32Array.of(0, 1, 2, 3),
+ *   label: Float32Array.of(0, 5, 5, 8), hw: [2, 2] }, false, createRng(0), { size: 4 });
+ * if (s.shape.join() !== "4,4,1" || s.labelShape.join() !== "4,4" || s.label[15] !== 8) throw new Error();
+ * ```
+ */
 export function synapseSample(
-  id: string,
-  group: string,
-  image: Float32Array,
-  label: Float32Array,
-  hw: [number, number],
+  sl: SynapseSlice,
   train: boolean,
   rng: Rng,
   o: SynapseOptions = {},
-  file = id,
 ): Sample {
+  const { id, group, image, label, hw } = sl;
+  const file = sl.file ?? id;
   checkLabels(label, SYNAPSE_LABELS, file);
   let x = image;
   if (o.quantize8bit) x = x.map((v) => Math.min(255, Math.max(0, Math.round(v * 255))));
@@ -110,7 +129,13 @@ export async function openSynapseTrain(root: string, o: SynapseOptions = {}) {
       }
       const group = names[i].replace(/_slice\d+$/, "");
       const img = asFloat32(z.image), lab = asFloat32(z.label);
-      return synapseSample(names[i], group, img, lab, [sh[0], sh[1]], true, rng, o, path);
+      const hw: [number, number] = [sh[0], sh[1]];
+      return synapseSample(
+        { id: names[i], group, image: img, label: lab, hw, file: path },
+        true,
+        rng,
+        o,
+      );
     },
   };
 }
@@ -172,12 +197,9 @@ export async function openSynapseTest(root: string, o: SynapseOptions = {}) {
       const [, h, w] = cached.shape, k = i - c.start, px = h * w;
       const img = cached.image.slice(k * px, (k + 1) * px),
         lab = cached.label.slice(k * px, (k + 1) * px);
+      const id = `${c.name}_slice${String(k).padStart(3, "0")}`;
       return synapseSample(
-        `${c.name}_slice${String(k).padStart(3, "0")}`,
-        c.name,
-        img,
-        lab,
-        [h, w],
+        { id, group: c.name, image: img, label: lab, hw: [h, w] },
         false,
         rng,
         o,
