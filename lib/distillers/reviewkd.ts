@@ -70,6 +70,14 @@ export type AbfConfig = {
   name?: string;
 };
 
+function bn(
+  x: tf.Tensor,
+  [gamma, beta, mean, vari]: tf.LayerVariable[],
+  training: boolean,
+): tf.Tensor {
+  return tf.add(tf.mul(bnTrain(x, mean, vari, training), gamma.read()), beta.read());
+}
+
 function bnTrain(x: tf.Tensor, mean: tf.LayerVariable, vari: tf.LayerVariable, training: boolean) {
   if (!training) return tf.div(tf.sub(x, mean.read()), tf.sqrt(tf.add(vari.read(), 1e-5)));
   const m = tf.moments(x, [0, 1, 2]);
@@ -87,9 +95,10 @@ function bnTrain(x: tf.Tensor, mean: tf.LayerVariable, vari: tf.LayerVariable, t
  * ABF connector as one serialisable layer. Inputs `[x]` (deepest stage) or `[x, r]`; outputs
  * `[y, x']`: x' = BN(1×1 conv(x)) (no bias), fused with r (resized nearest to x's side) by
  * z = σ(1×1 conv([x', r]) → 2 maps, with bias): x' ← x'·z₀ + r·z₁; y = BN(3×3 conv(x')) (no bias,
- * pad 1) resized nearest to `outSize`. BN uses batch statistics in training (momentum 0.1, eps
- * 1e-5) and has no affine parameters (PyTorch's γ = 1, β = 0 at initialisation; kept fixed here —
- * a deviation). Convs: Kaiming-uniform a = 1 (U(±√(3/fan_in))); bias U(±1/√fan_in).
+ * pad 1) resized nearest to `outSize`. BN as PyTorch's BatchNorm2d: batch statistics in training
+ * (running averages with momentum 0.1, unbiased variance), eps 1e-5, learnable γ (1) and β (0).
+ * Convs: Kaiming-uniform a = 1 (U(±√(3/fan_in))); bias U(±1/√fan_in). Trainable parameters
+ * match the spec (18,204,166 for the four R18 → R50 connectors).
  * Deviation from the original ReviewKD code: x' is not resized before conv2 (the Synapse spec's
  * order); identical when stage sides agree, as in the canonical FCN pair.
  */
@@ -100,7 +109,8 @@ export class AbfLayer extends tf.layers.Layer {
   private w2!: tf.LayerVariable;
   private watt?: tf.LayerVariable;
   private batt?: tf.LayerVariable;
-  private stats!: tf.LayerVariable[];
+  private bn1!: tf.LayerVariable[];
+  private bn2!: tf.LayerVariable[];
 
   constructor(cfg: AbfConfig) {
     super({ name: cfg.name });
@@ -125,12 +135,15 @@ export class AbfLayer extends tf.layers.Layer {
       this.batt = this.addWeight("batt", [2], "float32", bi);
     }
     const z = tf.initializers.zeros(), o = tf.initializers.ones();
-    this.stats = [
-      this.addWeight("bn1_mean", [m], "float32", z, undefined, false),
-      this.addWeight("bn1_var", [m], "float32", o, undefined, false),
-      this.addWeight("bn2_mean", [co], "float32", z, undefined, false),
-      this.addWeight("bn2_var", [co], "float32", o, undefined, false),
+    const affine = (p: string, n: number) => [
+      this.addWeight(`${p}_gamma`, [n], "float32", o),
+      this.addWeight(`${p}_beta`, [n], "float32", z),
     ];
+    const [g1, b1] = affine("bn1", m), [g2, b2] = affine("bn2", co);
+    this.bn1 = [g1, b1, this.addWeight("bn1_mean", [m], "float32", z, undefined, false)];
+    this.bn1.push(this.addWeight("bn1_var", [m], "float32", o, undefined, false));
+    this.bn2 = [g2, b2, this.addWeight("bn2_mean", [co], "float32", z, undefined, false)];
+    this.bn2.push(this.addWeight("bn2_var", [co], "float32", o, undefined, false));
     this.built = true;
   }
 
@@ -144,9 +157,8 @@ export class AbfLayer extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: any): tf.Tensor[] {
     const training = Boolean(kwargs?.training);
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    const [s1m, s1v, s2m, s2v] = this.stats;
     const pre = tf.conv2d(list[0] as tf.Tensor4D, this.w1.read() as tf.Tensor4D, 1, "valid");
-    let x = bnTrain(pre, s1m, s1v, training) as tf.Tensor4D;
+    let x = bn(pre, this.bn1, training) as tf.Tensor4D;
     if (this.cfg.fuse) {
       if (list.length < 2) throw new DistillerError(`${this.name}: fused ABF needs [x, residual]`);
       const r = resizeNearest(list[1] as tf.Tensor4D, side(x));
@@ -156,7 +168,7 @@ export class AbfLayer extends tf.layers.Layer {
       x = tf.add(tf.mul(x, z0), tf.mul(r, z1));
     }
     const y0 = tf.conv2d(x, this.w2.read() as tf.Tensor4D, 1, "same");
-    let y = bnTrain(y0, s2m, s2v, training) as tf.Tensor4D;
+    let y = bn(y0, this.bn2, training) as tf.Tensor4D;
     if (this.cfg.outSize) y = resizeNearest(y, this.cfg.outSize);
     return [y, x];
   }

@@ -17,7 +17,7 @@ export type { OptimizerConfig, OptimizerState, Update } from "./optim.ts";
 export { constantLr, cosineLr, perEpoch, polyLr, stepLr, warmupLr } from "./schedule.ts";
 export type { Schedule } from "./schedule.ts";
 export { createProgress, formatDuration, formatProgress } from "./progress.ts";
-export type { Progress, ProgressInfo, ProgressMode } from "./progress.ts";
+export type { Jupyter, Progress, ProgressInfo, ProgressMode } from "./progress.ts";
 export { openRunLog, readRunLog } from "./log.ts";
 export type { RunLog } from "./log.ts";
 export { loadRunState, saveRunState } from "./run_state.ts";

@@ -20,7 +20,8 @@ export type Progress = {
   close(): void;
 };
 
-type Jupyter = {
+/** The part of `Deno.jupyter` the progress display uses. */
+export type Jupyter = {
   broadcast(type: string, content: Record<string, unknown>): Promise<void>;
 };
 
@@ -102,11 +103,13 @@ export function createProgress(
     minIntervalMs?: number;
     lineEvery?: number;
     write?: (line: string) => void;
+    /** A `Deno.jupyter`-like object (default: `Deno.jupyter` under `deno jupyter`). */
+    jupyter?: Jupyter;
   },
 ): Progress {
   const total = opts.total, start = opts.startStep ?? 0;
   let mode = opts.mode ?? "auto";
-  const jp = jupyter();
+  const jp = opts.jupyter ?? jupyter();
   if (mode === "auto") mode = jp ? "jupyter" : isTty() ? "bar" : "lines";
   if (mode === "jupyter" && !jp) mode = "lines";
   const t0 = performance.now();

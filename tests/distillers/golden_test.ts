@@ -187,11 +187,17 @@ Deno.test("golden: ReviewKD HCL (3.8434622, 8x8 3.9157768, 6x6 bins) and the ABF
   const w = (k: string) => ten(c.inputs[k]);
   const wd = [w("w1_deep"), w("w2_deep")];
   const ws = [w("w1_shallow"), w("w2_shallow"), w("watt_shallow"), w("batt_shallow")];
-  // layer weight order: w1, w2, (watt, batt), then 4 BN statistics
-  const stats = (
-    m: number,
-    o: number,
-  ) => [tf.zeros([m]), tf.ones([m]), tf.zeros([o]), tf.ones([o])];
+  // layer weight order: w1, w2, (watt, batt), γ1, β1, γ2, β2 (trainable), then BN statistics
+  const stats = (m: number, o: number) => [
+    tf.ones([m]),
+    tf.zeros([m]),
+    tf.ones([o]),
+    tf.zeros([o]),
+    tf.zeros([m]),
+    tf.ones([m]),
+    tf.zeros([o]),
+    tf.ones([o]),
+  ];
   const sd = stats(mid, 5), ss = stats(mid, 4);
   deep.setWeights([...wd, ...sd]);
   shallow.setWeights([...ws, ...ss]);
@@ -206,6 +212,26 @@ Deno.test("golden: ReviewKD HCL (3.8434622, 8x8 3.9157768, 6x6 bins) and the ABF
   });
   deep.dispose();
   shallow.dispose();
+});
+
+Deno.test("ReviewKD ABF connectors: trainable parameters for R18 → R50 match the spec (18,204,166)", () => {
+  const chans: [number, number][] = [[512, 2048], [256, 1024], [128, 512], [64, 256]];
+  const models = chans.map(([ci, co], i) =>
+    abfConnector({
+      inChannels: ci,
+      midChannels: 512,
+      outChannels: co,
+      fuse: i > 0,
+      outSize: null,
+      seed: i,
+      name: `pc${i}`,
+    })
+  );
+  const count = (m: tf.LayersModel) =>
+    m.countParams() -
+    m.nonTrainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((x, y) => x * y, 1), 0);
+  assert.deepEqual(models.map(count), [9704448, 4854786, 2428930, 1216002]);
+  models.forEach((m) => m.dispose());
 });
 
 Deno.test("golden: HLFD pix / feat / KLrec / ATrec (KiTS §5.4)", async () => {
