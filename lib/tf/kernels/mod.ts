@@ -9,6 +9,7 @@
 import { loadGemm } from "./blas.ts";
 import { convKernels } from "./conv_kernels.ts";
 import { copyKernels } from "./copy_ops.ts";
+import { depthwiseKernels } from "./depthwise_kernels.ts";
 import { registerDilatedGradients } from "./dilated_grad.ts";
 import { elementwiseKernels } from "./elementwise.ts";
 import { poolKernels } from "./pool_kernels.ts";
@@ -34,6 +35,7 @@ export function fastKernelList(): FastKernel[] {
   return [
     ...convKernels,
     ...matmulKernels,
+    ...depthwiseKernels,
     ...poolKernels,
     ...elementwiseKernels,
     ...reduceKernels,
