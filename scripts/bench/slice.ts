@@ -24,6 +24,8 @@ export type SliceBench = {
   ratio: number;
   medkd2Ms: number;
   ratio2: number;
+  /** CPU seconds (user + sys) of each run, NaN without GNU time: robust on a busy machine. */
+  cpuMs: { medkd: number; medkd2: number; ref: number };
   cases: number;
   slicesPerCase: number;
 };
@@ -71,14 +73,26 @@ export async function writeKitsPhantoms(root: string, n: number, slices: number,
   }
 }
 
-async function timed(cmd: string, args: string[]): Promise<number> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  const ms = performance.now() - t0;
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed:\n${new TextDecoder().decode(out.stderr)}`);
+/** Wall time of a command, and its CPU time (user + sys, children included) when GNU time exists. */
+async function timed(cmd: string, args: string[]): Promise<{ ms: number; cpuMs: number }> {
+  const gnuTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+  const tf = await Deno.makeTempFile();
+  try {
+    const t0 = performance.now();
+    const out = await new Deno.Command(gnuTime ? "/usr/bin/time" : cmd, {
+      args: gnuTime ? ["-o", tf, "-f", "%U %S", cmd, ...args] : args,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const ms = performance.now() - t0;
+    if (!out.success) {
+      throw new Error(`${cmd} ${args.join(" ")} failed:\n${new TextDecoder().decode(out.stderr)}`);
+    }
+    const [u, sy] = gnuTime ? (await Deno.readTextFile(tf)).trim().split(/\s+/).map(Number) : [];
+    return { ms, cpuMs: gnuTime ? (u + sy) * 1000 : NaN };
+  } finally {
+    await Deno.remove(tf);
   }
-  return ms;
 }
 
 /** Python interpreter with nibabel + numpy (Debian's first). */
@@ -112,9 +126,10 @@ export async function benchSlice(
       ]);
     await medkd(join(dir, "warm"), 1); // compile cache / page cache warm-up, not timed
     const py = python();
-    const refMs = await timed(py, [ref, ...common, "--outpath", join(dir, "py")]);
-    const medkdMs = await medkd(join(dir, "m1"), 1);
-    const medkd2Ms = await medkd(join(dir, "m2"), 2);
+    const r = await timed(py, [ref, ...common, "--outpath", join(dir, "py")]);
+    const m1 = await medkd(join(dir, "m1"), 1);
+    const m2 = await medkd(join(dir, "m2"), 2);
+    const [refMs, medkdMs, medkd2Ms] = [r.ms, m1.ms, m2.ms];
     // Same listed slices as the Python script (a cheap consistency check).
     const check = await new Deno.Command(py, {
       args: [
@@ -133,6 +148,7 @@ export async function benchSlice(
       ratio: medkdMs / refMs,
       medkd2Ms,
       ratio2: medkd2Ms / refMs,
+      cpuMs: { medkd: m1.cpuMs, medkd2: m2.cpuMs, ref: r.cpuMs },
       cases,
       slicesPerCase: slices,
     };
@@ -154,6 +170,12 @@ if (import.meta.main) {
   console.log(
     `${r.name}: python ${(r.refMs / 1000).toFixed(2)} s, medkd 1 worker ` +
       `${(r.medkdMs / 1000).toFixed(2)} s (ratio ${r.ratio.toFixed(2)}), 2 workers ` +
-      `${(r.medkd2Ms / 1000).toFixed(2)} s (ratio ${r.ratio2.toFixed(2)}); ratio = medkd / python`,
+      `${(r.medkd2Ms / 1000).toFixed(2)} s (ratio ${
+        r.ratio2.toFixed(2)
+      }); ratio = medkd / python; ` +
+      `CPU s: python ${(r.cpuMs.ref / 1000).toFixed(1)}, medkd ${
+        (r.cpuMs.medkd / 1000).toFixed(1)
+      }` +
+      ` / ${(r.cpuMs.medkd2 / 1000).toFixed(1)} (1 / 2 workers)`,
   );
 }
