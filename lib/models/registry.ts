@@ -15,6 +15,7 @@ import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
 import { PLAIN } from "./cls2d/plain.ts";
+import { CXR_TRANSFORMERS } from "./cls2d/transformers.ts";
 import { MDNETS } from "./cls3d/mdnet.ts";
 import { LCKD } from "./seg3d/lckd.ts";
 
@@ -26,6 +27,7 @@ const SPECS: ModelSpec[] = [
   ...DENSENETS,
   ...MOBILENETS,
   ...PLAIN,
+  ...CXR_TRANSFORMERS,
   ...MDNETS,
   ...LCKD,
 ];

@@ -98,6 +98,8 @@ const EXPECTED: Record<
     logits: [16, 32, 32, 3],
     taps: { features: [2, 2, 2, 128], fused: [2, 2, 2, 128] },
   },
+  visformer_small: { logits: [14], taps: { s1: [8, 8, 48], s3: [2, 2, 192], pool: [192] } },
+  autoformerv2_base: { logits: [14], taps: { s1: [16, 16, 24], s4: [2, 2, 192], pool: [192] } },
   mdnet_student: { logits: [3], taps: { s: [128], s_pre: [64], s_hbp: [64] } },
   mdnet_teacher: { logits: [3], taps: { t: [128], t_pre: [64], t_hbp: [64] } },
   cxr_plain: { logits: [14], taps: { c5: [4, 4, 32], pool: [32] } },

@@ -6,7 +6,15 @@
  * @module
  */
 import * as tf from "../../tf/tf.ts";
-import { channels, LayerArgs, LayerConfigError, single, singleShape } from "./common.ts";
+import {
+  channels,
+  InitSpec,
+  LayerArgs,
+  LayerConfigError,
+  makeInit,
+  single,
+  singleShape,
+} from "./common.ts";
 
 /**
  * Learned per-channel scale `y = γ ⊙ x` (ConvNeXt / CaiT LayerScale), γ initialised to `init`.
@@ -177,6 +185,48 @@ export class Act extends tf.layers.Layer {
   }
 }
 
+/**
+ * Learned additive position embedding with the input's shape (without batch): a position map
+ * [H, W, C] (Visformer) or a token table [L, C] (ViT / TransUNet).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { AddPosition } from "./elementwise.ts";
+ * const l = new AddPosition({});
+ * const y = l.apply(tf.ones([2, 3, 4])) as tf.Tensor;
+ * if (l.countParams() !== 12 || y.shape[0] !== 2) throw new Error("bad position");
+ * ```
+ */
+export class AddPosition extends tf.layers.Layer {
+  static className = "MedkdAddPosition";
+  readonly init: InitSpec;
+  private pos?: tf.LayerVariable;
+
+  constructor(args: LayerArgs & { init?: InitSpec }) {
+    super(args);
+    this.init = args.init ?? { kind: "zeros" };
+  }
+
+  override build(s: tf.Shape | tf.Shape[]): void {
+    const shape = singleShape(s).slice(1);
+    if (shape.some((d) => d == null)) {
+      throw new LayerConfigError("AddPosition: shape must be known");
+    }
+    this.pos = this.addWeight("position", shape as number[], "float32", makeInit(this.init));
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.add(single(inputs), this.pos!.read()));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), init: this.init };
+  }
+}
+
+tf.serialization.registerClass(AddPosition);
 tf.serialization.registerClass(LayerScale);
 tf.serialization.registerClass(DropPath);
 tf.serialization.registerClass(ChannelScale);

@@ -17,7 +17,14 @@ export {
   ResizeToShape,
   UpSampling3D,
 } from "./spatial.ts";
-export { Act, type ActKind, ChannelScale, DropPath, LayerScale } from "./elementwise.ts";
+export {
+  Act,
+  type ActKind,
+  AddPosition,
+  ChannelScale,
+  DropPath,
+  LayerScale,
+} from "./elementwise.ts";
 export { GroupConv2D, WSConv } from "./conv.ts";
 export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";
 export { PatchMerging, WindowAttention } from "./window.ts";
