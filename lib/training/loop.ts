@@ -70,6 +70,14 @@ export type TrainOptions = {
   checkpointEvery?: number;
   /** Continue from `runDir/checkpoints/last` when it exists. */
   resume?: boolean;
+  /**
+   * Begin a new phase from another run's checkpoint directory (e.g. LCKD phase 2 from phase 1's
+   * `checkpoints/last`): weights of the student, co-trained teacher, connectors and extra variables,
+   * and the optimiser slots unless `optimizer: false`. RNG, data position, distiller state and the
+   * best metric start fresh; counting starts at `step` (default: the checkpoint's step). Ignored
+   * when `resume` finds this run's own checkpoint.
+   */
+  startFrom?: { dir: string; step?: number; optimizer?: boolean };
   evaluation?: EvalSpec;
   logEvery?: number;
   progress?: ProgressMode;
@@ -198,11 +206,19 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       resumedFrom = step;
     }
   }
+  if (resumedFrom === null && o.startFrom) {
+    const st = await loadRunState(o.startFrom.dir, parts, {
+      optimizer: o.startFrom.optimizer ?? true,
+    });
+    if (!st) throw new TrainingError(`startFrom: no checkpoint at ${o.startFrom.dir}`);
+    step = o.startFrom.step ?? (st.step as number);
+  }
   await log.write(
     resumedFrom === null
       ? {
         event: "start",
         steps: o.steps,
+        startStep: step,
         seed: o.seed ?? 0,
         optimizer: o.optimizer,
         distillers: dists.map((d) => d.distiller.name),

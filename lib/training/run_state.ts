@@ -55,6 +55,7 @@ export async function saveRunState(
 export async function loadRunState(
   dir: string,
   parts: RunParts,
+  opts: { optimizer?: boolean } = {},
 ): Promise<Record<string, unknown> | null> {
   const at = await resolveCheckpointDir(dir);
   if (!at) return null;
@@ -62,9 +63,11 @@ export async function loadRunState(
   await loadWeightsInto(`${at}/student`, parts.student);
   if (parts.teacher) await loadWeightsInto(`${at}/teacher`, parts.teacher);
   for (const [i, c] of parts.connectors.entries()) await loadWeightsInto(`${at}/connector_${i}`, c);
-  const slots = await loadTensors(at, "optimizer");
-  parts.optimizer.setState({ steps: state.optimizer.steps, slots });
-  tf.dispose(Object.values(slots));
+  if (opts.optimizer ?? true) {
+    const slots = await loadTensors(at, "optimizer");
+    parts.optimizer.setState({ steps: state.optimizer.steps, slots });
+    tf.dispose(Object.values(slots));
+  }
   const extras = await loadTensors(at, "extras");
   parts.extras.forEach((v, i) => v.assign(extras[`x${i}`]));
   tf.dispose(Object.values(extras));

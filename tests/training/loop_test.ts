@@ -234,3 +234,37 @@ Deno.test("wall-clock budget stops early with a checkpoint", async () => {
   student.dispose();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("startFrom: a second phase continues from phase 1's weights and optimiser slots", async () => {
+  const dir1 = await Deno.makeTempDir(),
+    dir2 = await Deno.makeTempDir(),
+    dirC = await Deno.makeTempDir();
+  const opts = (student: tf.LayersModel) => ({
+    student,
+    taskLoss: segCe,
+    optimizer: { kind: "sgd" as const, momentum: 0.99, nesterov: true },
+    lr: polyLr({ base: 0.01, total: 8 }),
+    progress: "none" as const,
+  });
+  // reference: one run of 8 steps over one data stream
+  const ref = segNet("p0", 3, 3, 10);
+  await train({ ...opts(ref), data: phantomSource(segBatch, 3, 5), steps: 8, runDir: dirC });
+  // phase 1: 5 steps; phase 2 starts at step 5 of the same schedule with the momentum buffers kept
+  const a = segNet("p1", 3, 3, 10);
+  const src = phantomSource(segBatch, 3, 5);
+  await train({ ...opts(a), data: src, steps: 5, runDir: dir1 });
+  const b = segNet("p2", 3, 3, 10);
+  const src2 = phantomSource(segBatch, 3, 5);
+  src2.restore(src.state()); // same batches as the reference (phase 2 data is the caller's choice)
+  const r = await train({
+    ...opts(b),
+    data: src2,
+    steps: 8,
+    runDir: dir2,
+    startFrom: { dir: `${dir1}/checkpoints/last` },
+  });
+  assert.equal(r.step, 8);
+  assert.deepEqual(weightsOf(b), weightsOf(ref));
+  [ref, a, b].forEach((m) => m.dispose());
+  for (const d of [dir1, dir2, dirC]) await Deno.remove(d, { recursive: true });
+});
