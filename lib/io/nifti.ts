@@ -25,7 +25,10 @@ import { type NiftiDtype, writeNiftiBytes, type WriteNiftiOptions } from "./nift
 export type { Volume, VoxelArray };
 export type { NiftiDtype, NiftiHeader, WriteNiftiOptions };
 
-type Ctor = { new (b: ArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number };
+type Ctor = {
+  new (b: ArrayBuffer, offset: number, length: number): VoxelArray;
+  BYTES_PER_ELEMENT: number;
+};
 const CTORS: Record<number, Ctor> = {
   2: Uint8Array,
   4: Int16Array,
@@ -173,6 +176,8 @@ function truncated(path: string, nbytes: number, found: number): NiftiError {
  * Float32Array (Float64Array for float64 files) of `raw·slope + inter`; otherwise the file's
  * own type. nibabel returns float64 in the scaled case; medkd uses float32 to halve memory.
  * `spacing` is pixdim[1..ndim] (absolute values for the three spatial axes, as nibabel fixes).
+ * For `.nii.gz`, unscaled `data` may be a view into the decompressed file (`byteOffset` =
+ * vox_offset): use `byteOffset`/`byteLength` when touching `data.buffer`.
  *
  * @example
  * ```ts
@@ -204,8 +209,11 @@ export async function readNifti(path: string): Promise<Volume & { header: NiftiH
     }
     const all = gunzipExact(gz, total, path);
     if (all.length < total) throw truncated(path, nbytes, all.length - h.voxOffset);
-    raw = new Uint8Array(nbytes);
-    raw.set(all.subarray(h.voxOffset, total));
+    // keep the voxels in gunzip's own buffer (no 2nd allocation + copy) when it is ours alone
+    // and aligned; data is then a view starting at vox_offset
+    const own = all.byteOffset === 0 && all.buffer.byteLength === all.length;
+    const aligned = h.voxOffset % (CTORS[h.datatype]?.BYTES_PER_ELEMENT ?? 1) === 0;
+    raw = own && aligned ? all.subarray(h.voxOffset, total) : all.slice(h.voxOffset, total);
   } else {
     h = parseNiftiHeader(pre.bytes, path);
     const { nbytes } = voxelBytes(h, path);
@@ -231,7 +239,7 @@ function toVolume(h: NiftiHeader, raw: Uint8Array, path: string): Volume {
   const { ctor } = voxelBytes(h, path);
   const size = ctor.BYTES_PER_ELEMENT;
   if (!h.littleEndian && size > 1) swapBytes(raw, size);
-  let data: VoxelArray = new ctor(raw.buffer as ArrayBuffer);
+  let data: VoxelArray = new ctor(raw.buffer as ArrayBuffer, raw.byteOffset, raw.length / size);
   const slope = h.sclSlope;
   if (slope !== 0 && Number.isFinite(slope)) {
     if (!Number.isFinite(h.sclInter)) {
