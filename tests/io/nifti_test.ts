@@ -52,6 +52,22 @@ Deno.test("readNifti: gzip is sniffed from bytes, not the name", async () => {
   assert.deepEqual((await readNiftiHeader(`${dir}/gz_named.nii`)).shape, [2, 2, 1]);
 });
 
+Deno.test("readNifti: .nii.gz voxels at an aligned or odd vox_offset", async () => {
+  const t = tiny();
+  new DataView(t.buffer).setFloat32(112, 1, true); // no scaling: data stays int16
+  new DataView(t.buffer).setFloat32(116, 0, true);
+  const odd = new Uint8Array(t.length + 1);
+  odd.set(t.subarray(0, 352));
+  odd.set(t.subarray(352), 353);
+  new DataView(odd.buffer).setFloat32(108, 353, true);
+  for (const [name, b] of [["aligned.nii.gz", t], ["odd.nii.gz", odd]] as const) {
+    const v = await readNifti(await put(name, zlib.gzipSync(b)));
+    assert.ok(v.data instanceof Int16Array, name);
+    assert.deepEqual(Array.from(v.data), [1, -2, 300, -32768], name);
+    assert.equal(v.data.byteLength, 8, name);
+  }
+});
+
 Deno.test("readNifti: slope 1 / inter 0 keeps the file's type; slope 0 means no scaling", async () => {
   for (const slope of [1, 0]) {
     const b = tiny();
