@@ -172,7 +172,15 @@ export function centerCrop(a: Nd, sizes: readonly number[]): Nd {
   return crop(a, sizes.map((s, i) => Math.floor((a.shape[i] - s) / 2)), sizes);
 }
 
-/** Python's round (half to even), as torchvision's crop parameters use. */
+/**
+ * Python's round (half to even), as torchvision's crop parameters use.
+ *
+ * @example
+ * ```ts
+ * import { roundHalfEven } from "./augment.ts";
+ * if (roundHalfEven(2.5) !== 2 || roundHalfEven(3.5) !== 4 || roundHalfEven(1.4) !== 1) throw new Error();
+ * ```
+ */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
@@ -181,6 +189,14 @@ export function roundHalfEven(x: number): number {
 /**
  * torchvision `RandomResizedCrop.get_params`: area fraction ~ U(scale), log-uniform aspect ratio
  * in `ratio`, 10 attempts, then the centre fallback. Returns [top, left, height, width].
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { resizedCropParams } from "./augment.ts";
+ * const [t, l, h, w] = resizedCropParams(32, 32, createRng(0));
+ * if (t + h > 32 || l + w > 32 || h < 1 || w < 1) throw new Error();
+ * ```
  */
 export function resizedCropParams(
   h: number,
@@ -231,7 +247,15 @@ export function randomResizedCrop(
   return opts.quantize ? quantize8(r) : r;
 }
 
-/** Round values in [0, 1] to the nearest of 256 levels (8-bit image storage), clamped. */
+/**
+ * Round values in [0, 1] to the nearest of 256 levels (8-bit image storage), clamped.
+ *
+ * @example
+ * ```ts
+ * import { quantize8 } from "./augment.ts";
+ * if (quantize8({ data: Float32Array.of(0.5), shape: [1] }).data[0] !== Math.fround(128 / 255)) throw new Error();
+ * ```
+ */
 export function quantize8(a: Nd): Nd {
   const d = a.data.map((v) => Math.min(255, Math.max(0, Math.round(v * 255))) / 255);
   return { data: d, shape: a.shape.slice() };

@@ -12,6 +12,14 @@ import { roundHalfEven } from "./augment.ts";
 /**
  * Sample `a` at continuous voxel coordinates (`coords[3·i .. 3·i+2]` for output voxel i, in the
  * order of `outShape`) with trilinear interpolation; neighbours outside the volume read `fill`.
+ *
+ * @example
+ * ```ts
+ * import { sampleTrilinear } from "./augment_3d.ts";
+ * const a = { data: Float32Array.of(0, 10), shape: [2, 1, 1, 1] };
+ * const y = sampleTrilinear(a, Float64Array.of(0.5, 0, 0), [1, 1, 1]);
+ * if (y.data[0] !== 5) throw new Error();
+ * ```
  */
 export function sampleTrilinear(
   a: Nd,
@@ -118,6 +126,15 @@ export function affine3d(
  * by all channels of `a`. Simplification: torchio works in LPS physical space through SimpleITK;
  * here the same draws act directly on voxel axes (identical for identity affines up to the
  * orientation of the rotation axes, which is symmetric in distribution).
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { randomAffineTorchio } from "./augment_3d.ts";
+ * const a = { data: new Float32Array(4 * 4 * 4 * 2).fill(1), shape: [4, 4, 4, 2] };
+ * const y = randomAffineTorchio(a, createRng(0));
+ * if (y.shape.join() !== "4,4,4,2" || y.data.some((v) => Math.abs(v - 1) > 1e-6)) throw new Error();
+ * ```
  */
 export function randomAffineTorchio(
   a: Nd,
@@ -133,7 +150,16 @@ export function randomAffineTorchio(
   return affine3d(a, { scales, anglesDeg, fill: min });
 }
 
-/** 1D Gaussian kernel as scipy.ndimage (truncate 4): radius int(4σ + 0.5). */
+/**
+ * 1D Gaussian kernel as scipy.ndimage (truncate 4): radius int(4σ + 0.5).
+ *
+ * @example
+ * ```ts
+ * import { gaussianKernel } from "./augment_3d.ts";
+ * const k = gaussianKernel(1);
+ * if (k.length !== 9 || Math.abs(k.reduce((a, b) => a + b, 0) - 1) > 1e-12) throw new Error();
+ * ```
+ */
 export function gaussianKernel(sigma: number): Float64Array {
   const r = Math.floor(4 * sigma + 0.5);
   const k = new Float64Array(2 * r + 1);
@@ -146,6 +172,13 @@ export function gaussianKernel(sigma: number): Float64Array {
  * Separable Gaussian filter of a single-channel volume `[A0, A1, A2]` (or any rank) like
  * `scipy.ndimage.gaussian_filter`, with mode `"constant"` (0 outside) or `"reflect"`
  * (half-sample symmetric). Returns a new array.
+ *
+ * @example
+ * ```ts
+ * import { gaussianFilter } from "./augment_3d.ts";
+ * const y = gaussianFilter(new Float32Array(8).fill(2), [2, 4], 1.5, "reflect");
+ * if (y.some((v) => Math.abs(v - 2) > 1e-5)) throw new Error();
+ * ```
  */
 export function gaussianFilter(
   data: Float32Array | Float64Array,
@@ -201,6 +234,15 @@ export type SpatialOptions = {
  * round(size/2) as the original (half-voxel shift, spec 05 §8.10). Image: trilinear (the
  * original's cubic spline is a documented deviation, §8.16), 0 outside. Labels: each channel
  * interpolated linearly as an indicator, ≥ 0.5 → 1. Returns the inputs' copies if nothing fired.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { spatialTransform3d } from "./augment_3d.ts";
+ * const a = { data: new Float32Array(8), shape: [2, 2, 2, 1] };
+ * const o = spatialTransform3d(a, a, createRng(0), { pElastic: 0, pRotation: 0, pScale: 0 });
+ * if (o.fired) throw new Error();
+ * ```
  */
 export function spatialTransform3d(
   image: Nd,

@@ -27,6 +27,11 @@ export const BRATS_MODALITIES = ["flair", "t1", "t1ce", "t2"] as const;
  * `BraTS_2020_subject_ID` skipped. Relative lines resolve against `baseDir` if given, else the
  * working directory (as the original) or, failing that, the nearest ancestor of the list file
  * where the folder exists.
+ *
+ * @example
+ * ```ts ignore
+ * const dirs = await readBratsDatalist("data/brats/datalist/BraTS18/BraTS18_train.csv");
+ * ```
  */
 export async function readBratsDatalist(
   listPath: string,
@@ -64,6 +69,14 @@ export async function readBratsDatalist(
  * histogram with int(max) bins over [min, max], clip at the index of the last bin with
  * ≥ `countThreshold` voxels, then z-score the voxels that differ from voxel [0, 0, 0]
  * (population std) and set the others to 0. std = 0 gives zeros (guard, §8 item 7).
+ *
+ * @example
+ * ```ts
+ * import { bratsNormalize } from "./brats.ts";
+ * // background 0 stays 0; foreground (1, 3) → z-scores (−1, 1)
+ * const y = bratsNormalize(Float32Array.of(0, 1, 3, 0), 1);
+ * if (y.join() !== "0,-1,1,0") throw new Error(y.join());
+ * ```
  */
 export function bratsNormalize(data: Float32Array, countThreshold = 50): Float32Array {
   let lo = Infinity, hi = -Infinity;
@@ -98,7 +111,16 @@ export function bratsNormalize(data: Float32Array, countThreshold = 50): Float32
   return data;
 }
 
-/** Targets [ET, WT, TC] from BraTS labels (spec 05 §2.3), appended as the last axis. */
+/**
+ * Targets [ET, WT, TC] from BraTS labels (spec 05 §2.3), appended as the last axis.
+ *
+ * @example
+ * ```ts
+ * import { bratsTargets } from "./brats.ts";
+ * const t = bratsTargets({ data: Float32Array.of(4, 2), shape: [2] });
+ * if (t.data.join() !== "1,1,1,0,1,0") throw new Error();
+ * ```
+ */
 export function bratsTargets(labels: Nd): Nd {
   const n = labels.data.length;
   const out = new Float32Array(n * 3);
@@ -118,6 +140,12 @@ export type BratsCase = { id: string; image: Nd; label?: Nd; affine: number[][] 
  * Load `<dir>/<id>_{flair,t1,t1ce,t2}.nii` (+ `_seg.nii` when present, or required with
  * `label: true`); `.nii.gz` accepted when `.nii` is absent. Errors: missing files, grid mismatch
  * between modalities/seg, seg values outside {0, 1, 2, 4}.
+ *
+ * @example
+ * ```ts ignore
+ * const c = await loadBratsCase("data/brats/MICCAI_BraTS_2018_Data_Training/HGG/Brats18_SYN_0001_1");
+ * // c.image.shape = [32, 48, 48, 4]; c.label.shape = [32, 48, 48, 3]
+ * ```
  */
 export async function loadBratsCase(
   dir: string,
@@ -158,6 +186,11 @@ export async function loadBratsCase(
 /**
  * Load a case cached by SliceMaker (`--dataset brats`): `<ID>.npz` with `image` float32
  * (4, D, H, W), already normalised, and optional `label` uint8 (D, H, W) with raw values.
+ *
+ * @example
+ * ```ts ignore
+ * const c = await loadBratsNpz("data/brats_npz/Brats18_SYN_0001_1.npz");
+ * ```
  */
 export async function loadBratsNpz(path: string): Promise<BratsCase> {
   const z = await readNpzFile(path, ["image"]);
@@ -182,7 +215,14 @@ export async function loadBratsNpz(path: string): Promise<BratsCase> {
   return { id, image, label, affine: I };
 }
 
-/** Load a case from a folder of NIfTI files or a SliceMaker `.npz` cache file. */
+/**
+ * Load a case from a folder of NIfTI files or a SliceMaker `.npz` cache file.
+ *
+ * @example
+ * ```ts ignore
+ * const c = await loadBratsAny("data/brats_npz/Brats18_SYN_0001_1.npz");
+ * ```
+ */
 export function loadBratsAny(
   path: string,
   opts: { countThreshold?: number; label?: boolean } = {},
@@ -190,7 +230,14 @@ export function loadBratsAny(
   return path.endsWith(".npz") ? loadBratsNpz(path) : loadBratsCase(path, opts);
 }
 
-/** The `.npz` caches SliceMaker listed in `<dir>/brats_cases.txt`, as paths. */
+/**
+ * The `.npz` caches SliceMaker listed in `<dir>/brats_cases.txt`, as paths.
+ *
+ * @example
+ * ```ts ignore
+ * const paths = await listBratsNpz("data/brats_npz");
+ * ```
+ */
 export async function listBratsNpz(dir: string): Promise<string[]> {
   return (await readLines(join(dir, "brats_cases.txt"))).map((id) => join(dir, `${id}.npz`));
 }

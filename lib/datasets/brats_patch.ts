@@ -34,6 +34,16 @@ function randomStart(dims: number[], size: number[], margins: number[], rng: Rng
  * truncated), foreground-centred window on a random target channel (p 0.5; k = 3 or an empty
  * channel falls back to a random crop) or a random crop within the margins, the eight-way flip,
  * and a resize back to `patch` (image linear, targets nearest) when the window size differs.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { sampleBratsPatch } from "./brats_patch.ts";
+ * const image = { data: new Float32Array(4 * 8 * 8 * 4), shape: [4, 8, 8, 4] };
+ * const label = { data: new Float32Array(4 * 8 * 8 * 3), shape: [4, 8, 8, 3] };
+ * const p = sampleBratsPatch({ image, label }, createRng(0), { patch: [2, 4, 4], margins: [0, 1, 1] });
+ * if (p.image.shape.join() !== "2,4,4,4" || p.label.shape.join() !== "2,4,4,3") throw new Error();
+ * ```
  */
 export function sampleBratsPatch(
   c: { image: Nd; label: Nd },
@@ -138,7 +148,14 @@ export function bratsTrainDataset(dirs: readonly string[], o: BratsTrainOptions)
   };
 }
 
-/** Whole normalised cases (for sliding-window evaluation); targets when a seg file exists. */
+/**
+ * Whole normalised cases (for sliding-window evaluation); targets when a seg file exists.
+ *
+ * @example
+ * ```ts ignore
+ * const ds = bratsCaseDataset(await readBratsDatalist("data/brats/datalist/BraTS18/BraTS18_val.csv"));
+ * ```
+ */
 export function bratsCaseDataset(
   dirs: readonly string[],
   o: { countThreshold?: number } = {},

@@ -43,12 +43,27 @@ export const IMAGENET_STD = [0.229, 0.224, 0.225];
 /** One list entry: file name and (for labelled lists) its 14 labels. */
 export type CxrEntry = { name: string; labels?: number[] };
 
-/** Patient id of an image name `PPPPPPPP_FFF.png`. */
+/**
+ * Patient id of an image name `PPPPPPPP_FFF.png`.
+ *
+ * @example
+ * ```ts
+ * import { cxrPatientId } from "./chestxray14.ts";
+ * if (cxrPatientId("00012345_002.png") !== "00012345") throw new Error();
+ * ```
+ */
 export function cxrPatientId(name: string): string {
   return name.slice(0, name.indexOf("_") < 0 ? name.length : name.indexOf("_"));
 }
 
-/** Read a list file: `name l0 … l13` (labelled) or `name` per line; anything else is an error. */
+/**
+ * Read a list file: `name l0 … l13` (labelled) or `name` per line; anything else is an error.
+ *
+ * @example
+ * ```ts ignore
+ * const train = await readCxrList("data/cxr/labels/train_list_224.txt"); // [{ name, labels }]
+ * ```
+ */
 export async function readCxrList(path: string): Promise<CxrEntry[]> {
   return (await readLines(path)).map((line, i) => {
     const t = line.split(/\s+/);
@@ -64,7 +79,14 @@ export async function readCxrList(path: string): Promise<CxrEntry[]> {
   });
 }
 
-/** Labels of every image in `Data_Entry_2017.csv` (`Finding Labels` split on `|`). */
+/**
+ * Labels of every image in `Data_Entry_2017.csv` (`Finding Labels` split on `|`).
+ *
+ * @example
+ * ```ts ignore
+ * const entries = await readDataEntry("data/cxr/Data_Entry_2017.csv");
+ * ```
+ */
 export async function readDataEntry(
   path: string,
 ): Promise<Map<string, CxrEntry & { patientId: string }>> {
@@ -89,7 +111,18 @@ export async function readDataEntry(
   return out;
 }
 
-/** Leakage guard: throw if a patient of `test` also appears in `train` (spec 04 §7 B4). */
+/**
+ * Leakage guard: throw if a patient of `test` also appears in `train` (spec 04 §7 B4).
+ *
+ * @example
+ * ```ts
+ * import { assertPatientDisjoint } from "./chestxray14.ts";
+ * assertPatientDisjoint([{ name: "00000001_000.png" }], [{ name: "00000002_000.png" }]);
+ * let threw = false;
+ * try { assertPatientDisjoint([{ name: "00000001_000.png" }], [{ name: "00000001_001.png" }]); } catch { threw = true; }
+ * if (!threw) throw new Error("leak not caught");
+ * ```
+ */
 export function assertPatientDisjoint(
   train: CxrEntry[],
   test: CxrEntry[],
@@ -118,7 +151,14 @@ export type CxrOptions = {
   test?: "tencrop" | "center";
 };
 
-/** Decode a PNG into an `[H, W, C]` array in [0, 1] with C = 3 (grey copied; alpha dropped). */
+/**
+ * Decode a PNG into an `[H, W, C]` array in [0, 1] with C = 3 (grey copied; alpha dropped).
+ *
+ * @example
+ * ```ts ignore
+ * const img = await readCxrImage("data/cxr/images-224/00000001_000.png"); // [64, 64, 3]
+ * ```
+ */
 export async function readCxrImage(path: string): Promise<Nd> {
   await requireFile(path, "image");
   const p = await readPng(path);
@@ -134,7 +174,18 @@ export async function readCxrImage(path: string): Promise<Nd> {
   return { data: out, shape: [p.height, p.width, 3] };
 }
 
-/** The per-image pipeline on a decoded `[H, W, 3]` image. */
+/**
+ * The per-image pipeline on a decoded `[H, W, 3]` image.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { cxrTransform } from "./chestxray14.ts";
+ * const img = { data: new Float32Array(40 * 40 * 3).fill(0.5), shape: [40, 40, 3] };
+ * const x = cxrTransform(img, { train: false, resize: 32, crop: 28 }, createRng(0));
+ * if (x.shape.join() !== "10,28,28,3") throw new Error();
+ * ```
+ */
 export function cxrTransform(img: Nd, o: CxrOptions, rng: Rng): Nd {
   const R = o.resize ?? 256, C = o.crop ?? 224;
   const norm = (x: Nd) => normalizeChannels(x, IMAGENET_MEAN, IMAGENET_STD);

@@ -10,7 +10,14 @@ import type { Volume } from "../volume/types.ts";
 import { DatasetError } from "./types.ts";
 import { type Nd, transpose } from "./nd.ts";
 
-/** True if `path` exists (file or folder). */
+/**
+ * True if `path` exists (file or folder).
+ *
+ * @example
+ * ```ts ignore
+ * if (await exists("data/kits/kits.json")) console.log("found");
+ * ```
+ */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -21,12 +28,26 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Throw a {@link DatasetError} "missing" unless `path` exists. */
+/**
+ * Throw a {@link DatasetError} "missing" unless `path` exists.
+ *
+ * @example
+ * ```ts ignore
+ * await requireFile("data/kits/case_00000/imaging.nii.gz", "NIfTI volume");
+ * ```
+ */
 export async function requireFile(path: string, what = "file"): Promise<void> {
   if (!(await exists(path))) throw new DatasetError(path, `missing ${what}`);
 }
 
-/** Sorted names of entries in `dir` matching `re` (files or folders as `kind` says). */
+/**
+ * Sorted names of entries in `dir` matching `re` (files or folders as `kind` says).
+ *
+ * @example
+ * ```ts ignore
+ * const cases = await listDir("data/kits", /^case_\d+$/, "dir");
+ * ```
+ */
 export async function listDir(
   dir: string,
   re: RegExp,
@@ -43,14 +64,28 @@ export async function listDir(
   return out.sort();
 }
 
-/** Non-empty lines of a text file, trimmed (LF or CRLF; last line may lack a newline). */
+/**
+ * Non-empty lines of a text file, trimmed (LF or CRLF; last line may lack a newline).
+ *
+ * @example
+ * ```ts ignore
+ * const names = await readLines("data/synapse/lists_Synapse/train.txt");
+ * ```
+ */
 export async function readLines(path: string): Promise<string[]> {
   await requireFile(path, "list file");
   const text = await Deno.readTextFile(path);
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-/** Read a NIfTI volume; a missing file becomes a {@link DatasetError}. */
+/**
+ * Read a NIfTI volume; a missing file becomes a {@link DatasetError}.
+ *
+ * @example
+ * ```ts ignore
+ * const v = await readVolume("data/kits/case_00000/imaging.nii.gz");
+ * ```
+ */
 export async function readVolume(path: string): Promise<Volume> {
   await requireFile(path, "NIfTI volume");
   return await readNifti(path);
@@ -60,6 +95,16 @@ export async function readVolume(path: string): Promise<Volume> {
  * A NIfTI volume of file shape `[d0, d1, d2]` (x fastest) as a row-major {@link Nd} in NumPy's
  * index order (`arr[i, j, k]` as nibabel returns it), then axes permuted by `perm`
  * (e.g. LiTS' `(2, 0, 1)`).
+ *
+ * @example
+ * ```ts
+ * import { volumeToNd } from "./files.ts";
+ * const I = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+ * // file order (x fastest) of shape [2, 1, 3]: value = 10·x + z
+ * const v = { data: Int16Array.of(0, 10, 1, 11, 2, 12), shape: [2, 1, 3], spacing: [1, 1, 1], affine: I };
+ * const a = volumeToNd(v); // NumPy order [2, 1, 3], row-major
+ * if (a.data.join() !== "0,1,2,10,11,12") throw new Error(a.data.join());
+ * ```
  */
 export function volumeToNd(v: Volume, perm: number[] = [0, 1, 2]): Nd {
   if (v.shape.length !== 3) {
@@ -71,7 +116,20 @@ export function volumeToNd(v: Volume, perm: number[] = [0, 1, 2]): Nd {
   return transpose(rowMajor, perm.map((p) => 2 - p));
 }
 
-/** Check that two volumes share a grid (shape and affine within `tol`), else DatasetError. */
+/**
+ * Check that two volumes share a grid (shape and affine within `tol`), else DatasetError.
+ *
+ * @example
+ * ```ts
+ * import { checkSameGrid } from "./files.ts";
+ * const I = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+ * const a = { data: new Uint8Array(8), shape: [2, 2, 2], spacing: [1, 1, 1], affine: I };
+ * checkSameGrid(a, { ...a }, "img.nii", "seg.nii");
+ * let threw = false;
+ * try { checkSameGrid(a, { ...a, shape: [2, 2, 3] }, "img.nii", "seg.nii"); } catch { threw = true; }
+ * if (!threw) throw new Error();
+ * ```
+ */
 export function checkSameGrid(a: Volume, b: Volume, fileA: string, fileB: string, tol = 1e-3) {
   if (a.shape.join() !== b.shape.join()) {
     throw new DatasetError(fileB, `shape [${b.shape}] differs from [${a.shape}] of ${fileA}`);
@@ -88,7 +146,18 @@ export function checkSameGrid(a: Volume, b: Volume, fileA: string, fileB: string
   }
 }
 
-/** Throw a {@link DatasetError} if any value of `labels` is outside `allowed`. */
+/**
+ * Throw a {@link DatasetError} if any value of `labels` is outside `allowed`.
+ *
+ * @example
+ * ```ts
+ * import { checkLabels } from "./files.ts";
+ * checkLabels(Uint8Array.of(0, 1, 2), [0, 1, 2], "seg.nii.gz");
+ * let msg = "";
+ * try { checkLabels(Uint8Array.of(0, 3), [0, 1, 2], "seg.nii.gz"); } catch (e) { msg = (e as Error).message; }
+ * if (!msg.startsWith("seg.nii.gz: unexpected label values 3")) throw new Error(msg);
+ * ```
+ */
 export function checkLabels(labels: ArrayLike<number>, allowed: readonly number[], file: string) {
   const ok = new Set(allowed);
   const bad = new Set<number>();
@@ -101,13 +170,27 @@ export function checkLabels(labels: ArrayLike<number>, allowed: readonly number[
   }
 }
 
-/** Read a `.npy` (C order); missing file → {@link DatasetError}. */
+/**
+ * Read a `.npy` (C order); missing file → {@link DatasetError}.
+ *
+ * @example
+ * ```ts ignore
+ * const a = await readNpyFile("data/hcc/hbp/HCC_001_ZS100001_hbp.npy");
+ * ```
+ */
 export async function readNpyFile(path: string): Promise<NpyArray> {
   await requireFile(path, "npy file");
   return await readNpy(path, { cOrder: true });
 }
 
-/** Read a `.npz` and check it holds `keys`; missing file or key → {@link DatasetError}. */
+/**
+ * Read a `.npz` and check it holds `keys`; missing file or key → {@link DatasetError}.
+ *
+ * @example
+ * ```ts ignore
+ * const z = await readNpzFile("data/kits_slices/train/00000_5.npz", ["ct", "mask"]);
+ * ```
+ */
 export async function readNpzFile(
   path: string,
   keys: readonly string[],
@@ -122,7 +205,16 @@ export async function readNpzFile(
   return z;
 }
 
-/** A NumPy array's values as float32 (BigInt arrays converted). */
+/**
+ * A NumPy array's values as float32 (BigInt arrays converted).
+ *
+ * @example
+ * ```ts
+ * import { asFloat32 } from "./files.ts";
+ * const f = asFloat32({ data: Int8Array.of(-1, 2), shape: [2], dtype: "int8", fortranOrder: false });
+ * if (f.join() !== "-1,2") throw new Error();
+ * ```
+ */
 export function asFloat32(a: NpyArray): Float32Array {
   const d = a.data;
   if (d instanceof Float32Array) return d;
@@ -135,6 +227,11 @@ export function asFloat32(a: NpyArray): Float32Array {
 /**
  * Strings of a 1-D NumPy unicode array file (`<U{n}`, UTF-32LE), as the slicer's
  * `<dataset>_<task>_slices.npy` list. Only this dtype: `lib/io` reads the numeric ones.
+ *
+ * @example
+ * ```ts ignore
+ * const files = await readNpyStrings("data/kits_slices/train/kits_tumor_slices.npy");
+ * ```
  */
 export async function readNpyStrings(path: string): Promise<string[]> {
   await requireFile(path, "list file");

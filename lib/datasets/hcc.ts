@@ -16,14 +16,29 @@ import { crop, flip, type Nd, stackLast } from "./nd.ts";
 import { readRows } from "./tables.ts";
 import { DatasetError, type Sample } from "./types.ts";
 
-/** Case ID from a file name (spec 01 §2.1): 3rd `_` token, or the `ZS…` token without `ZS`. */
+/**
+ * Case ID from a file name (spec 01 §2.1): 3rd `_` token, or the `ZS…` token without `ZS`.
+ *
+ * @example
+ * ```ts
+ * import { hccCaseId } from "./hcc.ts";
+ * if (hccCaseId("HCC_001_ZS100001_hbp.npy") !== "100001" || hccCaseId("a_b_c_hbp.npy") !== "c") throw new Error();
+ * ```
+ */
 export function hccCaseId(fileName: string): string {
   const t = fileName.split("_").slice(0, 3);
   const zs = t.find((x) => x.startsWith("ZS"));
   return zs ? zs.slice(2) : (t[2] ?? "");
 }
 
-/** `new_label.csv` rows: ZS id → (label, fold); rows whose first cell is `Name` are skipped. */
+/**
+ * `new_label.csv` rows: ZS id → (label, fold); rows whose first cell is `Name` are skipped.
+ *
+ * @example
+ * ```ts ignore
+ * const labels = await readHccLabels("data/hcc/labels/new_label.csv"); // ZS id → { label, fold }
+ * ```
+ */
 export async function readHccLabels(
   path: string,
 ): Promise<Map<string, { label: number; fold: number }>> {
@@ -42,7 +57,14 @@ export async function readHccLabels(
   return out;
 }
 
-/** `cdata.csv`: skip row 0; letters A–D → 1–4, blank → 0; columns 3…54 keyed by str(int(col 1)). */
+/**
+ * `cdata.csv`: skip row 0; letters A–D → 1–4, blank → 0; columns 3…54 keyed by str(int(col 1)).
+ *
+ * @example
+ * ```ts ignore
+ * const clin = await readHccClinical("data/hcc/labels/cdata.csv"); // id → Float32Array(52)
+ * ```
+ */
 export async function readHccClinical(
   path: string,
   width = 52,
@@ -68,7 +90,16 @@ export async function readHccClinical(
   return out;
 }
 
-/** Binary dilation with the 3×3×3 18-connected element (scipy `generate_binary_structure(3, 2)`). */
+/**
+ * Binary dilation with the 3×3×3 18-connected element (scipy `generate_binary_structure(3, 2)`).
+ *
+ * @example
+ * ```ts
+ * import { dilate18 } from "./hcc.ts";
+ * const m = { data: Float32Array.from({ length: 27 }, (_, i) => (i === 13 ? 1 : 0)), shape: [3, 3, 3] };
+ * if (dilate18(m, 1).data.reduce((a, b) => a + b, 0) !== 19) throw new Error(); // no corners
+ * ```
+ */
 export function dilate18(mask: Nd, iterations: number): Nd {
   const [a, b, c] = mask.shape;
   let cur = Float32Array.from(mask.data, (v) => (v ? 1 : 0));
@@ -129,7 +160,15 @@ export type HccCase = {
   clinical: Float32Array;
 };
 
-/** Discover, read and crop every case; split by `fold == validFold`. */
+/**
+ * Discover, read and crop every case; split by `fold == validFold`.
+ *
+ * @example
+ * ```ts ignore
+ * const { train, valid } = await loadHccCases({ dataDir: "data/hcc", labelDir: "data/hcc/labels",
+ *   loadCrop: [20, 20, 20], dilations: 4 });
+ * ```
+ */
 export async function loadHccCases(o: HccOptions) {
   const seqs = o.sequences ?? ["hbp", "pre"];
   const [c0, c1, cz] = o.loadCrop ?? [72, 72, 20];
@@ -220,7 +259,20 @@ export type HccSampleOptions = {
   zFlipTrain?: boolean;
 };
 
-/** The per-sample transform of spec 01 §2.3 as a {@link Dataset} over loaded cases. */
+/**
+ * The per-sample transform of spec 01 §2.3 as a {@link Dataset} over loaded cases.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { hccDataset } from "./hcc.ts";
+ * const c = { id: "1", prefix: "P", label: 2, fold: 0, clinical: new Float32Array(52),
+ *   image: { data: new Float32Array(6 * 6 * 6 * 2), shape: [6, 6, 6, 2] },
+ *   map: { data: new Float32Array(6 * 6 * 6), shape: [6, 6, 6] } };
+ * const s = hccDataset([c], { train: true, netCrop: [4, 4, 4] }).get(0, createRng(0));
+ * if (s.shape.join() !== "4,4,4,2" || Math.abs(s.label[2] - 0.933) > 1e-6) throw new Error();
+ * ```
+ */
 export function hccDataset(cases: readonly HccCase[], o: HccSampleOptions) {
   const size = o.netCrop ?? [64, 64, 16];
   return {

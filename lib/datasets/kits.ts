@@ -30,6 +30,11 @@ export type CtCase = {
 /**
  * Sorted `case_*` folders of a KiTS root that hold `imaging*.nii.gz`. With `labelled: true` (the
  * default) folders without `segmentation.nii.gz` are left out (spec 02 §9 D3).
+ *
+ * @example
+ * ```ts ignore
+ * const cases = await listKitsCases("data/kits/train_cases"); // ["case_00000", …]
+ * ```
  */
 export async function listKitsCases(root: string, opts: { labelled?: boolean } = {}) {
   const dirs = await listDir(root, /^case_\d+$/, "dir");
@@ -42,7 +47,18 @@ export async function listKitsCases(root: string, opts: { labelled?: boolean } =
   return out;
 }
 
-/** Turn an image volume (+ optional label volume) into a {@link CtCase} with NumPy order. */
+/**
+ * Turn an image volume (+ optional label volume) into a {@link CtCase} with NumPy order.
+ *
+ * @example
+ * ```ts
+ * import { ctCase } from "./kits.ts";
+ * const I = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+ * const img = { data: Int16Array.of(1, 2), shape: [2, 1, 1], spacing: [3, 1, 1], affine: I };
+ * const c = ctCase("00001", img, { ...img, data: Uint8Array.of(0, 2) }, { image: "i", label: "s" });
+ * if (c.shape.join() !== "2,1,1" || c.label!.join() !== "0,2") throw new Error();
+ * ```
+ */
 export function ctCase(
   id: string,
   img: Volume,
@@ -111,12 +127,26 @@ export function splitCases(ids: readonly string[], nTest: number, seed: number |
   return { test: order.slice(0, nTest).sort(), train: order.slice(nTest).sort() } as CaseSplit;
 }
 
-/** Write a split as JSON (so it is reproducible and inspectable). */
+/**
+ * Write a split as JSON (so it is reproducible and inspectable).
+ *
+ * @example
+ * ```ts ignore
+ * await writeSplit("runs/kits_split.json", splitCases(await listKitsCases("data/kits"), 2, 42));
+ * ```
+ */
 export async function writeSplit(path: string, split: CaseSplit): Promise<void> {
   await Deno.writeTextFile(path, JSON.stringify(split, null, 2) + "\n");
 }
 
-/** Read a split written by {@link writeSplit}. */
+/**
+ * Read a split written by {@link writeSplit}.
+ *
+ * @example
+ * ```ts ignore
+ * const split = await readSplit("runs/kits_split.json");
+ * ```
+ */
 export async function readSplit(path: string): Promise<CaseSplit> {
   if (!(await exists(path))) throw new DatasetError(path, "missing split file");
   const j = JSON.parse(await Deno.readTextFile(path));

@@ -15,6 +15,11 @@ export type LitsEntry = { id: string; image: string; label: string };
 /**
  * Cases of a LiTS folder in either layout, sorted by key (numerically for the flat layout).
  * Cases without a segmentation file are left out unless `labelled: false`.
+ *
+ * @example
+ * ```ts ignore
+ * const entries = await listLitsCases("data/lits"); // [{ id: "0", image, label }, …]
+ * ```
  */
 export async function listLitsCases(
   root: string,

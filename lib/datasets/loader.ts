@@ -60,7 +60,17 @@ export type LoaderOptions = {
   batchTransform?: (b: ArrayBatch, rng: Rng) => ArrayBatch;
 };
 
-/** Stack samples into an {@link ArrayBatch}; all samples must share shapes. */
+/**
+ * Stack samples into an {@link ArrayBatch}; all samples must share shapes.
+ *
+ * @example
+ * ```ts
+ * import { collate } from "./loader.ts";
+ * const s = (id: string) => ({ id, image: Float32Array.of(1, 2), shape: [2, 1], label: Float32Array.of(0), labelShape: [1] });
+ * const b = collate([s("a"), s("b")]);
+ * if (b.image.length !== 4 || b.ids.join() !== "a,b" || b.groups.join() !== "a,b") throw new Error();
+ * ```
+ */
 export function collate(samples: readonly Sample[], epoch = 0, index = 0): ArrayBatch {
   if (samples.length === 0) throw new RangeError("collate: empty batch");
   const first = samples[0];
@@ -126,7 +136,14 @@ export function toTensors(b: ArrayBatch): TensorBatch {
   return { ids: b.ids, groups: b.groups, image, label, extra, epoch: b.epoch, index: b.index };
 }
 
-/** Dispose every tensor of a {@link TensorBatch}. */
+/**
+ * Dispose every tensor of a {@link TensorBatch}.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const b of loader) { trainStep(b.image, b.label); disposeBatch(b); }
+ * ```
+ */
 export function disposeBatch(b: TensorBatch): void {
   b.image.dispose();
   b.label.dispose();

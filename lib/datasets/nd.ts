@@ -11,14 +11,30 @@
 /** A dense row-major array. */
 export type Nd = { data: Float32Array; shape: number[] };
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ *
+ * @example
+ * ```ts
+ * import { size } from "./nd.ts";
+ * if (size([2, 3, 4]) !== 24) throw new Error();
+ * ```
+ */
 export function size(shape: readonly number[]): number {
   let n = 1;
   for (const s of shape) n *= s;
   return n;
 }
 
-/** Row-major strides of a shape. */
+/**
+ * Row-major strides of a shape.
+ *
+ * @example
+ * ```ts
+ * import { strides } from "./nd.ts";
+ * if (strides([2, 3, 4]).join() !== "12,4,1") throw new Error();
+ * ```
+ */
 export function strides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);
   let s = 1;
@@ -172,7 +188,16 @@ export function stackLast(parts: readonly Nd[]): Nd {
   return { data: out, shape: [...parts[0].shape, c] };
 }
 
-/** Channel `c` of a channels-last array, without the channel axis. */
+/**
+ * Channel `c` of a channels-last array, without the channel axis.
+ *
+ * @example
+ * ```ts
+ * import { channel } from "./nd.ts";
+ * const c = channel({ data: Float32Array.of(1, 2, 3, 4), shape: [2, 2] }, 1);
+ * if (c.data.join() !== "2,4" || c.shape.join() !== "2") throw new Error();
+ * ```
+ */
 export function channel(a: Nd, c: number): Nd {
   const nc = a.shape[a.shape.length - 1];
   const n = a.data.length / nc;
@@ -188,6 +213,13 @@ export type Interp = "linear" | "nearest";
  * Resize along one axis. `linear` uses half-pixel centres (OpenCV INTER_LINEAR, PyTorch
  * `align_corners=False`, PIL bilinear); with `antialias` a downscale widens the triangle filter
  * by the scale factor as PIL does. `nearest` takes `floor(i · in / out)` (OpenCV / PyTorch).
+ *
+ * @example
+ * ```ts
+ * import { resampleAxis } from "./nd.ts";
+ * const y = resampleAxis({ data: Float32Array.of(1, 2), shape: [2] }, 0, 4, "nearest");
+ * if (y.data.join() !== "1,1,2,2") throw new Error();
+ * ```
  */
 export function resampleAxis(
   a: Nd,

@@ -32,7 +32,16 @@ export type SynapseOptions = {
   listDir?: string;
 };
 
-/** Normalize as the library does: (x − mean)/(std + 1e-8), then x − min (min becomes 0). */
+/**
+ * Normalize as the library does: (x − mean)/(std + 1e-8), then x − min (min becomes 0).
+ *
+ * @example
+ * ```ts
+ * import { synapseNormalize } from "./synapse.ts";
+ * const y = synapseNormalize(Float32Array.of(1, 3));
+ * if (Math.abs(y[0]) > 1e-6 || Math.abs(y[1] - 2) > 1e-6) throw new Error(y.join());
+ * ```
+ */
 export function synapseNormalize(x: Float32Array): Float32Array {
   let s = 0;
   for (const v of x) s += v;
@@ -148,7 +157,14 @@ export type SynapseVolume = {
   shape: number[];
 };
 
-/** Read `test_vol_h5/<name>.npy.h5`; errors name the file (missing, missing dataset, shapes). */
+/**
+ * Read `test_vol_h5/<name>.npy.h5`; errors name the file (missing, missing dataset, shapes).
+ *
+ * @example
+ * ```ts ignore
+ * const v = await loadSynapseVolume("data/synapse", "case0001"); // v.shape = [D, H, W]
+ * ```
+ */
 export async function loadSynapseVolume(root: string, name: string): Promise<SynapseVolume> {
   const path = join(root, "test_vol_h5", `${name}.npy.h5`);
   await requireFile(path, "h5 volume");
@@ -176,6 +192,11 @@ export async function loadSynapseVolume(root: string, name: string): Promise<Syn
  * Test slices of every case in `test_vol.txt`, in case order then slice order (use an
  * unshuffled loader); `group` = case name, `cases` gives each case's slice count so per-case
  * 3D metrics can be rebuilt. The last volume read is cached.
+ *
+ * @example
+ * ```ts ignore
+ * const te = await openSynapseTest("data/synapse"); // use an unshuffled DataLoader
+ * ```
  */
 export async function openSynapseTest(root: string, o: SynapseOptions = {}) {
   const names = await readLines(join(o.listDir ?? join(root, "lists_Synapse"), "test_vol.txt"));
