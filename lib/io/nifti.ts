@@ -213,7 +213,10 @@ export async function readNifti(path: string): Promise<Volume & { header: NiftiH
     // and aligned; data is then a view starting at vox_offset
     const own = all.byteOffset === 0 && all.buffer.byteLength === all.length;
     const aligned = h.voxOffset % (CTORS[h.datatype]?.BYTES_PER_ELEMENT ?? 1) === 0;
-    raw = own && aligned ? all.subarray(h.voxOffset, total) : all.slice(h.voxOffset, total);
+    // (a Node Buffer's slice() is a view, so copy through the Uint8Array constructor)
+    raw = own && aligned
+      ? all.subarray(h.voxOffset, total)
+      : new Uint8Array(all.subarray(h.voxOffset, total));
   } else {
     h = parseNiftiHeader(pre.bytes, path);
     const { nbytes } = voxelBytes(h, path);
