@@ -105,7 +105,7 @@ export function parseNpy(bytes: Uint8Array, name: string, opts: NpyReadOptions =
       `truncated: expected ${nbytes} bytes of array data, found ${bytes.length - start}`,
     );
   }
-  const raw = bytes.slice(start, start + nbytes);
+  const raw = new Uint8Array(bytes.subarray(start, start + nbytes)); // a copy, even for a Buffer
   if (order === ">" && code.size > 1) swap(raw, code.size);
   let data = toTyped(raw.buffer, code.dtype, count, name, opts.int64 ?? "number");
   let fortranOrder = fortran === "True";
