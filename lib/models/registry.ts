@@ -11,6 +11,8 @@ import type { ModelOptions, ModelSpec } from "./types.ts";
 import { KITS_MODELS } from "./seg2d/kits.ts";
 import { FCN_MODELS } from "./seg2d/fcn.ts";
 import { UNET_NECKS } from "./seg2d/unet_neck.ts";
+import { SWIN_UNETR } from "./seg2d/swin_unetr.ts";
+import { TRANSUNET } from "./seg2d/transunet.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
@@ -23,6 +25,8 @@ const SPECS: ModelSpec[] = [
   ...KITS_MODELS,
   ...FCN_MODELS,
   ...UNET_NECKS,
+  ...SWIN_UNETR,
+  ...TRANSUNET,
   ...CLS_RESNETS,
   ...DENSENETS,
   ...MOBILENETS,

@@ -85,6 +85,20 @@ const EXPECTED: Record<
   },
   attn_unet_r34: { input: [64, 64, 1], logits: [16, 16, 9], taps: { d1: [16, 16, 16] } },
   unet_r18_d16: { input: [64, 64, 1], logits: [32, 32, 9], taps: { s4: [4, 4, 128] } },
+  swin_unetr: {
+    logits: [64, 64, 9],
+    taps: { h0: [32, 32, 12], h4: [2, 2, 192], dec0: [64, 64, 12] },
+  },
+  transunet: {
+    logits: [64, 64, 9],
+    taps: {
+      skip1: [8, 8, 128],
+      skip2: [16, 16, 64],
+      skip3: [32, 32, 16],
+      tokens: [16, 192],
+      dec4: [64, 64, 4],
+    },
+  },
   fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
   resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
   densenet121: { logits: [14], taps: { b1: [16, 16, 64], b4: [2, 2, 256], pool: [256] } },
