@@ -11,6 +11,7 @@ import { convKernels } from "./conv_kernels.ts";
 import { copyKernels } from "./copy_ops.ts";
 import { depthwiseKernels } from "./depthwise_kernels.ts";
 import { registerDilatedGradients } from "./dilated_grad.ts";
+import { registerLeanGradients } from "./grads.ts";
 import { elementwiseKernels } from "./elementwise.ts";
 import { poolKernels } from "./pool_kernels.ts";
 import { reduceKernels } from "./reduce.ts";
@@ -19,6 +20,7 @@ import { matmulKernels } from "./matmul_kernels.ts";
 import { type FastKernel, registerFastKernels } from "./registry.ts";
 
 export { dilateFilter, registerDilatedGradients } from "./dilated_grad.ts";
+export { registerLeanGradients, withOriginalGradients } from "./grads.ts";
 export { BlasError, blasThreads, type Gemm, loadGemm, openNativeGemm } from "./blas.ts";
 export { gemm, setGemm } from "./gemm_state.ts";
 export {
@@ -74,5 +76,6 @@ export async function installFastKernels(
   const g = await loadGemm(opts.blas);
   setGemm(g);
   const kernels = registerFastKernels(fastKernelList());
+  registerLeanGradients();
   return { blas: g.name, kernels };
 }
