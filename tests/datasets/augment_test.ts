@@ -20,6 +20,7 @@ import {
   tenCrop,
   transpose,
 } from "../../lib/datasets/mod.ts";
+import { refPython, runPythonJson } from "../_util/reference.ts";
 
 function ramp(shape: number[]): Nd {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -260,4 +261,29 @@ Deno.test("bratsAugment: mirror keeps alignment, gamma keeps std, reproducible",
   assert.deepEqual(a.image.data, b.image.data);
   assert.deepEqual(a.label.data, b.label.data);
   for (const v of a.label.data) assert.ok(v === 0 || v === 1);
+});
+
+Deno.test("3D resize matches torch F.interpolate (trilinear align_corners=False; nearest)", async () => {
+  const py = refPython(["torch"]);
+  if (!py) return;
+  const r = createRng(3);
+  const src = new Float32Array(5 * 6 * 4).map(() => r.uniform(-1, 1));
+  const ref = await runPythonJson<{ lin: number[]; nn: number[] }>(
+    py,
+    `
+import json, sys, torch
+import torch.nn.functional as F
+d = json.load(sys.stdin)
+x = torch.tensor(d["x"], dtype=torch.float64).reshape(1, 1, 5, 6, 4)
+lin = F.interpolate(x, size=(8, 4, 7), mode="trilinear", align_corners=False)
+nn = F.interpolate(x, size=(8, 4, 7), mode="nearest")
+print(json.dumps({"lin": lin.flatten().tolist(), "nn": nn.flatten().tolist()}))
+`,
+    { x: Array.from(src) },
+  );
+  const a = { data: src, shape: [5, 6, 4, 1] };
+  const lin = resize(a, [8, 4, 7], "linear");
+  const nn = resize(a, [8, 4, 7], "nearest");
+  lin.data.forEach((v, i) => assert.ok(Math.abs(v - ref.lin[i]) < 1e-5, `linear ${i}`));
+  nn.data.forEach((v, i) => assert.ok(Math.abs(v - ref.nn[i]) < 1e-6, `nearest ${i}`));
 });
