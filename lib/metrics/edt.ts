@@ -115,6 +115,7 @@ export function border(m: Uint8Array, grid: Grid): Uint8Array {
  */
 function dt1d(
   f: Float64Array,
+  off: number,
   n: number,
   w2: number,
   d: Float64Array,
@@ -123,7 +124,7 @@ function dt1d(
 ): boolean {
   let k = -1;
   for (let q = 0; q < n; q++) {
-    const fq = f[q];
+    const fq = f[off + q];
     if (fq === Infinity) continue;
     if (k < 0) {
       k = 0;
@@ -137,7 +138,7 @@ function dt1d(
     for (;;) {
       // zb[0] = -Infinity, so the loop stops at k = 0 at the latest
       const p = v[k];
-      s = (hq - (f[p] + w2 * p * p)) / (2 * w2 * (q - p));
+      s = (hq - (f[off + p] + w2 * p * p)) / (2 * w2 * (q - p));
       if (s <= zb[k]) k--;
       else break;
     }
@@ -152,9 +153,63 @@ function dt1d(
     while (zb[j + 1] < q) j++;
     const p = v[j];
     const dq = q - p;
-    d[q] = w2 * dq * dq + f[p];
+    d[q] = w2 * dq * dq + f[off + p];
   }
   return true;
+}
+
+const TILE = 16;
+type Scratch = { tile: Float64Array; d: Float64Array; v: Int32Array; zb: Float64Array };
+
+/**
+ * 1D transforms of `count` lines that start at consecutive offsets `base`, `base + 1`, … and step
+ * by `stride` for `n` samples, in groups of {@link TILE} (gathered into a line-contiguous tile so
+ * memory is read in runs rather than one strided element per cache line).
+ */
+function pass(
+  out: Float64Array,
+  base: number,
+  count: number,
+  stride: number,
+  n: number,
+  w2: number,
+  s: Scratch,
+  need?: Uint8Array,
+): void {
+  const { tile, d, v, zb } = s;
+  for (let c0 = 0; c0 < count; c0 += TILE) {
+    const nb = Math.min(TILE, count - c0);
+    const start = base + c0;
+    if (need) {
+      let any = false;
+      for (let k = 0; k < n && !any; k++) {
+        const o = start + k * stride;
+        for (let b = 0; b < nb; b++) {
+          if (need[o + b]) {
+            any = true;
+            break;
+          }
+        }
+      }
+      if (!any) continue;
+    }
+    for (let k = 0; k < n; k++) {
+      const o = start + k * stride;
+      for (let b = 0; b < nb; b++) tile[b * n + k] = out[o + b];
+    }
+    let changed = false;
+    for (let b = 0; b < nb; b++) {
+      if (dt1d(tile, b * n, n, w2, d, v, zb)) {
+        tile.set(d.subarray(0, n), b * n);
+        changed = true;
+      }
+    }
+    if (!changed) continue;
+    for (let k = 0; k < n; k++) {
+      const o = start + k * stride;
+      for (let b = 0; b < nb; b++) out[o + b] = tile[b * n + k];
+    }
+  }
 }
 
 /**
@@ -195,38 +250,15 @@ export function squaredEdt(feature: Uint8Array, grid: Grid, need?: Uint8Array): 
     }
   }
   const L = Math.max(Y, Z);
-  const f = new Float64Array(L);
-  const d = new Float64Array(L);
-  const v = new Int32Array(L);
-  const zb = new Float64Array(L + 1);
-  // pass 2, along y
-  if (Y > 1) {
-    const w2 = sy * sy;
-    for (let z = 0; z < Z; z++) {
-      for (let x = 0; x < X; x++) {
-        const base = z * XY + x;
-        for (let y = 0; y < Y; y++) f[y] = out[base + y * X];
-        if (dt1d(f, Y, w2, d, v, zb)) { for (let y = 0; y < Y; y++) out[base + y * X] = d[y]; }
-      }
-    }
-  }
-  // pass 3, along z (only columns that hold a needed voxel)
-  if (Z > 1) {
-    const w2 = sz * sz;
-    for (let c = 0; c < XY; c++) {
-      if (need) {
-        let any = false;
-        for (let z = 0; z < Z; z++) {
-          if (need[c + z * XY]) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) continue;
-      }
-      for (let z = 0; z < Z; z++) f[z] = out[c + z * XY];
-      if (dt1d(f, Z, w2, d, v, zb)) { for (let z = 0; z < Z; z++) out[c + z * XY] = d[z]; }
-    }
-  }
+  const s: Scratch = {
+    tile: new Float64Array(L * TILE),
+    d: new Float64Array(L),
+    v: new Int32Array(L),
+    zb: new Float64Array(L + 1),
+  };
+  // pass 2, along y, slice by slice
+  if (Y > 1) { for (let z = 0; z < Z; z++) pass(out, z * XY, X, X, Y, sy * sy, s); }
+  // pass 3, along z (only column groups that hold a needed voxel)
+  if (Z > 1) pass(out, 0, XY, XY, Z, sz * sz, s, need);
   return out;
 }

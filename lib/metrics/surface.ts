@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { border, type Grid, makeGrid, type Mask, squaredEdt, toBinary } from "./edt.ts";
+import { border, type Grid, makeGrid, type Mask, squaredEdt } from "./edt.ts";
 import { percentile } from "./percentile.ts";
 
 /** How the two directed distance sets are combined. */
@@ -58,32 +58,49 @@ export class EmptyMaskError extends Error {
 /** Directed surface distances: prediction surface → truth surface and back. */
 export type SurfaceDistances = { predToTruth: Float64Array; truthToPred: Float64Array };
 
-function cropToUnion(a: Uint8Array, b: Uint8Array, g: Grid) {
+type Which = "both" | "predEmpty" | "truthEmpty";
+
+/** One pass over both masks: bounding box of the union, cropped 0/1 copies, or which is empty. */
+function cropToUnion(
+  a: Mask,
+  b: Mask,
+  g: Grid,
+): { a: Uint8Array; b: Uint8Array; grid: Grid } | Which {
   const [X, Y, Z] = g.dims;
   let x0 = X, y0 = Y, z0 = Z, x1 = -1, y1 = -1, z1 = -1;
+  let hasA = false, hasB = false;
   for (let z = 0, i = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
+      let first = -1, last = -1;
       for (let x = 0; x < X; x++, i++) {
-        if (a[i] | b[i]) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-          if (z < z0) z0 = z;
-          if (z > z1) z1 = z;
+        const va = a[i], vb = b[i];
+        if (va || vb) {
+          if (va) hasA = true;
+          if (vb) hasB = true;
+          if (first < 0) first = x;
+          last = x;
         }
+      }
+      if (first >= 0) {
+        if (first < x0) x0 = first;
+        if (last > x1) x1 = last;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        if (z < z0) z0 = z;
+        z1 = z;
       }
     }
   }
-  if (x1 < 0) return null;
+  if (!hasA || !hasB) return !hasA && !hasB ? "both" : hasA ? "truthEmpty" : "predEmpty";
   const cx = x1 - x0 + 1, cy = y1 - y0 + 1, cz = z1 - z0 + 1;
   const ca = new Uint8Array(cx * cy * cz), cb = new Uint8Array(cx * cy * cz);
   for (let z = 0, j = 0; z < cz; z++) {
     for (let y = 0; y < cy; y++) {
       const src = (z + z0) * X * Y + (y + y0) * X + x0;
-      ca.set(a.subarray(src, src + cx), j);
-      cb.set(b.subarray(src, src + cx), j);
-      j += cx;
+      for (let x = 0; x < cx; x++, j++) {
+        ca[j] = a[src + x] ? 1 : 0;
+        cb[j] = b[src + x] ? 1 : 0;
+      }
     }
   }
   const grid: Grid = { dims: [cx, cy, cz], spacing: g.spacing, nd: g.nd };
@@ -115,30 +132,28 @@ export function surfaceDistances(
   spacing?: ArrayLike<number>,
   order: "F" | "C" = "F",
 ): SurfaceDistances | null {
+  const r = analyze(pred, truth, shape, spacing, order);
+  return typeof r === "string" ? null : r;
+}
+
+function analyze(
+  pred: Mask,
+  truth: Mask,
+  shape: ArrayLike<number>,
+  spacing: ArrayLike<number> | undefined,
+  order: "F" | "C" = "F",
+): SurfaceDistances | Which {
   if (pred.length !== truth.length) {
     throw new RangeError(`surface: pred has ${pred.length} voxels, truth ${truth.length}`);
   }
-  const g0 = makeGrid(shape, spacing, pred.length, order);
-  const p = toBinary(pred), t = toBinary(truth);
-  if (!p.includes(1) || !t.includes(1)) return null;
-  const { a, b, grid } = cropToUnion(p, t, g0)!;
+  const c = cropToUnion(pred, truth, makeGrid(shape, spacing, pred.length, order));
+  if (typeof c === "string") return c;
+  const { a, b, grid } = c;
   const bp = border(a, grid), bt = border(b, grid);
   return {
     predToTruth: gather(squaredEdt(bt, grid, bp), bp),
     truthToPred: gather(squaredEdt(bp, grid, bt), bt),
   };
-}
-
-type Which = "both" | "predEmpty" | "truthEmpty";
-
-function emptyCase(pred: Mask, truth: Mask): Which | null {
-  let hp = false, ht = false;
-  for (let i = 0; i < pred.length && !(hp && ht); i++) {
-    if (pred[i]) hp = true;
-    if (truth[i]) ht = true;
-  }
-  if (hp && ht) return null;
-  return !hp && !ht ? "both" : hp ? "truthEmpty" : "predEmpty";
 }
 
 function resolveEmpty(
@@ -173,11 +188,10 @@ export function hd95(
   spacing?: ArrayLike<number>,
   opts: SurfaceOptions = {},
 ): number {
-  const which = emptyCase(pred, truth);
-  if (which) {
-    return resolveEmpty("hd95", which, opts, { both: NaN, predEmpty: NaN, truthEmpty: NaN });
+  const d = analyze(pred, truth, shape, spacing, opts.order);
+  if (typeof d === "string") {
+    return resolveEmpty("hd95", d, opts, { both: NaN, predEmpty: NaN, truthEmpty: NaN });
   }
-  const d = surfaceDistances(pred, truth, shape, spacing, opts.order)!;
   const q = opts.percentile ?? 95;
   if ((opts.convention ?? "medpy") === "monai") {
     return Math.max(percentile(d.predToTruth, q), percentile(d.truthToPred, q));
@@ -231,15 +245,14 @@ export function assd(
   spacing?: ArrayLike<number>,
   opts: SurfaceOptions = {},
 ): number {
-  const which = emptyCase(pred, truth);
-  if (which) {
-    return resolveEmpty("assd", which, opts, {
+  const d = analyze(pred, truth, shape, spacing, opts.order);
+  if (typeof d === "string") {
+    return resolveEmpty("assd", d, opts, {
       both: NaN,
       predEmpty: Infinity,
       truthEmpty: Infinity,
     });
   }
-  const d = surfaceDistances(pred, truth, shape, spacing, opts.order)!;
   if ((opts.convention ?? "medpy") === "monai") {
     const n1 = d.predToTruth.length, n2 = d.truthToPred.length;
     return (mean(d.predToTruth) * n1 + mean(d.truthToPred) * n2) / (n1 + n2);
@@ -264,13 +277,13 @@ export function asd(
   spacing?: ArrayLike<number>,
   opts: SurfaceOptions = {},
 ): number {
-  const which = emptyCase(pred, truth);
-  if (which) {
-    return resolveEmpty("asd", which, opts, {
+  const d = analyze(pred, truth, shape, spacing, opts.order);
+  if (typeof d === "string") {
+    return resolveEmpty("asd", d, opts, {
       both: NaN,
       predEmpty: Infinity,
       truthEmpty: Infinity,
     });
   }
-  return mean(surfaceDistances(pred, truth, shape, spacing, opts.order)!.predToTruth);
+  return mean(d.predToTruth);
 }
