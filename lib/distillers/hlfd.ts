@@ -7,9 +7,8 @@
  */
 import * as tf from "../tf/tf.ts";
 import type { Rng } from "../random/mod.ts";
-import type { Distiller } from "./types.ts";
 import { atLoss } from "./at.ts";
-import { klSum, resizeBilinear, stopGradient, tap, torchUniform } from "./util.ts";
+import { klSum, resizeBilinear, stopGradient, torchUniform } from "./util.ts";
 
 /** A 1×1 conv adapter: kernel `[1, 1, cin, cout]` and bias `[cout]`. */
 export type Adapter = { kernel: tf.Tensor4D; bias: tf.Tensor1D };
@@ -128,49 +127,4 @@ export function hlfdLoss(
     return [tf.mul(tf.add(rec, ind), 0.5), tf.mul(tf.add(arec, aind), 0.5)] as tf.Scalar[];
   });
   return { pix, feat };
-}
-
-const S_TAPS = ["s_e1", "s_e2", "s_e3", "s_e4", "s_d2", "s_d3", "s_d4", "s_d5"];
-const T_TAPS = ["t_e2", "t_e3", "t_e4", "t_e5", "t_d3", "t_d4", "t_d5", "t_out"];
-
-/**
- * HLFD distiller. `studentTaps` / `teacherTaps` map HLFD's role names (s_e1…, t_e2…, t_out) to the
- * models' tap names (default: identical; t_out defaults to the teacher's logits). Adapters are
- * drawn from the loop's checkpointed RNG on every call (faithful K1). Terms: `pix` (×0.1) and
- * `feat` (×0.9) — the KiTS weights α, β1 (override with `alpha`, `beta`).
- */
-export function hlfdDistiller(
-  opts: {
-    studentTaps?: Record<string, string>;
-    teacherTaps?: Record<string, string>;
-    alpha?: number;
-    beta?: number;
-    temperature?: number;
-  } = {},
-): Distiller {
-  const sName = (r: string) => opts.studentTaps?.[r] ?? r;
-  const tName = (r: string) => opts.teacherTaps?.[r] ?? (r === "t_out" ? "logits" : r);
-  return {
-    name: "hlfd",
-    taps: { student: S_TAPS.map(sName), teacher: T_TAPS.map(tName) },
-    build: () => [],
-    loss(so, to, _batch, ctx) {
-      const s = Object.fromEntries(S_TAPS.map((r) => [r, tap("hlfd", so, sName(r))]));
-      const t = Object.fromEntries(T_TAPS.map((r) => [r, tap("hlfd", to, tName(r))]));
-      const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
-      const adapters: HlfdAdapters = {
-        rec: sampleAdapter(ctx.rng, ch(t.t_d5) + ch(t.t_d4) + ch(t.t_d3), ch(s.s_d5)),
-        d4: sampleAdapter(ctx.rng, ch(s.s_d4), ch(t.t_out)),
-        d3: sampleAdapter(ctx.rng, ch(s.s_d3), ch(t.t_out)),
-        d2: sampleAdapter(ctx.rng, ch(s.s_d2), ch(t.t_out)),
-      };
-      const { pix, feat } = hlfdLoss(s, t, adapters, { temperature: opts.temperature });
-      const out = tf.tidy(() => ({
-        pix: tf.mul(pix, opts.alpha ?? 0.1) as tf.Scalar,
-        feat: tf.mul(feat, opts.beta ?? 0.9) as tf.Scalar,
-      }));
-      tf.dispose([pix, feat, ...Object.values(adapters).flatMap((a) => [a.kernel, a.bias])]);
-      return out;
-    },
-  };
 }

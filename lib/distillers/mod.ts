@@ -20,7 +20,7 @@ import { dkdDistiller } from "./dkd.ts";
 import { distDistiller } from "./dist.ts";
 import { cwdDistiller } from "./cwd.ts";
 import { reviewKdDistiller } from "./reviewkd.ts";
-import { hlfdDistiller } from "./hlfd.ts";
+import { hlfdDistiller } from "./hlfd_distiller.ts";
 import { mdnetDistiller } from "./mdnet.ts";
 import { lckdDistiller } from "./lckd.ts";
 
@@ -42,7 +42,6 @@ export {
   atCat,
   atRec,
   hlfdAt,
-  hlfdDistiller,
   hlfdKl,
   hlfdLoss,
   klCat,
@@ -51,6 +50,9 @@ export {
   sampleAdapter,
 } from "./hlfd.ts";
 export type { Adapter, HlfdAdapters } from "./hlfd.ts";
+export { hlfdDistiller } from "./hlfd_distiller.ts";
+export { kitsRoles, kitsTerms } from "./hlfd_variants.ts";
+export type { KitsLossType } from "./hlfd_variants.ts";
 export { mdnetDistiller, mdnetFocalLoss, mdnetLoss, mdnetSmoothTargets } from "./mdnet.ts";
 export { electTeachers, fillMissing, lckdDistiller, lckdLoss } from "./lckd.ts";
 

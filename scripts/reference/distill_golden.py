@@ -37,7 +37,8 @@ def tin(a_nhwc):
 
 
 def rand(*shape, scale=1.0):
-    return rng.normal(size=shape) * scale
+    # rounded to 6 decimals so the JSON stays small and holds exactly the values torch used
+    return np.round(rng.normal(size=shape) * scale, 6)
 
 
 cases = []
@@ -369,6 +370,75 @@ fill = sum(tf_[m] for m in present) / len(present)
 ins = {f"f{m}": feats[m] for m in range(4)}
 ins["fill"] = nhwc(fill)
 case("lckd", ins, {"present": present, "teachers": teachers}, {"loss": l_kd})
+
+
+# KiTS method switch (§5.3): SKD, DKD (typo and fixed), HIFD, IFD, attn_kd; adapters in the
+# order medkd's kitsTerms consumes them
+def kl_cat(ss, t, kb):
+    size = smallest(ss)
+    cat = torch.cat([bil(x, size) if tuple(x.shape[2:]) != size else x for x in ss], 1)
+    return kl_proj(cat, t, kb)
+
+
+def at_cat(ss, t):
+    size = smallest(ss)
+    cat = torch.cat([bil(x, size) if tuple(x.shape[2:]) != size else x for x in ss], 1)
+    return at(cat, t, 4, "sum")
+
+
+kshapes = {"s_out": (16, 2), "s_e1": (16, 3), "s_e2": (8, 3), "s_e3": (4, 4), "s_e4": (2, 5),
+           "s_e5": (2, 6), "s_d5": (16, 4), "s_d4": (16, 3), "s_d3": (8, 3), "s_d2": (8, 2),
+           "t_out": (16, 2), "t_e1": (16, 4), "t_e2": (8, 4), "t_e3": (4, 5), "t_e4": (2, 6),
+           "t_e5": (2, 7), "t_d5": (8, 5), "t_d4": (8, 4), "t_d3": (16, 3), "t_d2": (16, 2)}
+kl_in = {k_: rand(2, s, s, c) for k_, (s, c) in kshapes.items()}
+K = {k_: tin(v) for k_, v in kl_in.items()}
+C_ = {k_: c for k_, (s, c) in kshapes.items()}
+
+
+def adapters_for(pairs):
+    return [(rand(1, 1, ci, co, scale=0.4), rand(co, scale=0.3)) for ci, co in pairs]
+
+
+case("kits_maps", kl_in, {}, {})
+
+
+def emit(name, ads, pix, feat, params):
+    ins = {}
+    for j, (kk, bb) in enumerate(ads):
+        ins[f"adapter{j}_kernel"] = kk
+        ins[f"adapter{j}_bias"] = bb
+    out = {"feat": feat}
+    if pix is not None:
+        out["pix"] = pix
+    case(name, ins, {**params, "adapters": len(ads)}, out)
+
+
+def self_kl(s, kb):
+    z = conv1(s, kb)
+    return kl_hlfd(z, s)
+
+
+feat5 = lambda: at(K["s_e5"], K["t_e5"], 4, "sum")  # noqa: E731
+emit("kits_attn_kd", [], None, feat5(), {"lossType": "attn_kd"})
+ads = adapters_for([(2, 2)])
+emit("kits_wo_feedback", ads, kl_proj(K["s_out"], K["t_out"], ads[0]), feat5(), {"lossType": "wo_feedback"})
+featd = sum(at(K[f"s_e{k_}"], K[f"t_e{k_}"], 4, "sum") for k_ in range(1, 6))
+for fix in (False, True):
+    ads = adapters_for([(4, 5 if fix else 4), (2, 2), (3, 4), (3, 3), (2, 2)])
+    d5 = kl_proj(K["s_d5"], K["t_d5"], ads[0]) if fix else self_kl(K["s_d5"], ads[0])
+    pix = (kl_proj(K["s_out"], K["t_out"], ads[1]) + d5 + kl_proj(K["s_d4"], K["t_d4"], ads[2])
+           + kl_proj(K["s_d3"], K["t_d3"], ads[3]) + kl_proj(K["s_d2"], K["t_d2"], ads[4]))
+    emit("kits_deep_kd_fixed" if fix else "kits_deep_kd", ads, pix, featd,
+         {"lossType": "deep_kd", "fixDkdTypo": fix})
+ads = adapters_for([(2, 2), (3, 2), (2, 2)])
+pix = (kl_proj(K["s_out"], K["t_out"], ads[0]) + kl_proj(K["s_d4"], K["t_out"], ads[1])
+       + kl_proj(K["s_d2"], K["t_out"], ads[2]))
+feat = feat5() + at(K["s_e2"], K["t_e5"], 4, "sum") + at(K["s_e4"], K["t_e5"], 4, "sum")
+emit("kits_indv_feedback", ads, pix, feat, {"lossType": "indv_feedback"})
+ads = adapters_for([(12, 2), (2, 2)])
+pix = kl_proj(K["s_out"], K["t_out"], ads[1]) + kl_cat([K["s_d5"], K["s_d4"], K["s_d3"], K["s_d2"]], K["t_out"], ads[0])
+feat = feat5() + at_cat([K["s_e1"], K["s_e2"], K["s_e3"], K["s_e4"]], K["t_e5"])
+emit("kits_cat_feedback_ours", ads, pix, feat, {"lossType": "cat_feedback_ours"})
 
 
 # ---- optimisers on a fixed quadratic: L = 0.5 * sum(c * (theta - d)^2) (+ clipping) ----

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
+import { createRng } from "../../lib/random/mod.ts";
 import { assertNoLeak } from "../../lib/tf/leaks.ts";
 import {
   abfConnector,
@@ -15,6 +16,7 @@ import {
   hclLoss,
   hlfdLoss,
   kdLoss,
+  kitsTerms,
   lckdLoss,
   mdnetFocalLoss,
   mdnetLoss,
@@ -268,4 +270,34 @@ Deno.test("golden: LCKD L1 to elected teachers, fill-in", async () => {
     tf.dispose(filled);
     return { loss: lckdLoss(feats, p.present as number[], p.teachers as number[]) };
   });
+});
+
+Deno.test("golden: KiTS method switch (attn_kd, SKD, DKD ± typo fix, HIFD, IFD)", async () => {
+  const maps = get("kits_maps");
+  for (
+    const name of [
+      "kits_attn_kd",
+      "kits_wo_feedback",
+      "kits_deep_kd",
+      "kits_deep_kd_fixed",
+      "kits_indv_feedback",
+      "kits_cat_feedback_ours",
+    ]
+  ) {
+    await check(name, (i, p) => {
+      const roles = Object.fromEntries(Object.entries(maps.inputs).map(([k, v]) => [k, ten(v)]));
+      const adapters = Array.from({ length: p.adapters as number }, (_, j) => ({
+        kernel: i[`adapter${j}_kernel`] as tf.Tensor4D,
+        bias: i[`adapter${j}_bias`] as tf.Tensor1D,
+      }));
+      const r = kitsTerms(p.lossType as "deep_kd", roles, roles, createRng(0), {
+        adapters,
+        fixDkdTypo: p.fixDkdTypo as boolean,
+      });
+      tf.dispose(Object.values(roles));
+      const out: Record<string, tf.Tensor> = { feat: r.feat };
+      if (r.pix) out.pix = r.pix;
+      return out;
+    });
+  }
 });

@@ -270,3 +270,53 @@ Deno.test("loop + LCKD: no teacher model, present subset, election every 5 steps
   assert.ok(recs.some((r) => r.terms["lckd.lckd"] > 0));
   net.dispose();
 });
+
+for (
+  const lossType of [
+    "attn_kd",
+    "wo_feedback",
+    "deep_kd",
+    "indv_feedback",
+    "cat_feedback_ours",
+  ] as const
+) {
+  Deno.test(`loop + KiTS ${lossType} (the code's method switch)`, async () => {
+    const sTaps: [string, number, number][] = [
+      ["s_e1", 3, 1],
+      ["s_e2", 3, 2],
+      ["s_e3", 3, 2],
+      ["s_e4", 3, 3],
+      ["s_e5", 4, 3],
+      ["s_d5", 4, 1],
+      ["s_d4", 3, 1],
+      ["s_d3", 3, 2],
+      ["s_d2", 3, 2],
+    ];
+    const tTaps: [string, number, number][] = [
+      ["t_e1", 4, 1],
+      ["t_e2", 4, 2],
+      ["t_e3", 4, 2],
+      ["t_e4", 5, 3],
+      ["t_e5", 5, 3],
+      ["t_d5", 4, 2],
+      ["t_d4", 4, 2],
+      ["t_d3", 3, 1],
+      ["t_d2", 3, 1],
+    ];
+    const s = tapNet("ks", sTaps, 2, 130), t = tapNet("kt", tTaps, 2, 140);
+    const binCe: TaskLoss = (o, b) =>
+      tf.tidy(() =>
+        tf.losses.softmaxCrossEntropy(
+          tf.oneHot(tf.minimum(b.y as tf.Tensor3D, tf.scalar(1, "int32")), 2),
+          o.logits,
+        ) as tf.Scalar
+      );
+    await overfit(`kits_${lossType}`, s, { model: t }, hlfdDistiller({ lossType }), {
+      data: phantomSource(segBatch, 3, 8),
+      taskLoss: binCe,
+      steps: 20,
+    });
+    s.dispose();
+    t.dispose();
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * The KiTS study's distiller: HLFD (default) or any other `--loss_type` of the original code.
+ *
+ * @module
+ */
+import * as tf from "../tf/tf.ts";
+import type { Distiller } from "./types.ts";
+import { type HlfdAdapters, hlfdLoss, sampleAdapter } from "./hlfd.ts";
+import { type KitsLossType, kitsRoles, kitsTerms } from "./hlfd_variants.ts";
+import { tap } from "./util.ts";
+
+const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
+
+/**
+ * HLFD distiller (KiTS §5.4), or another method of the §5.3 switch via `lossType`.
+ * `studentTaps` / `teacherTaps` map the role names (s_e1…, s_d2…, t_e2…, t_d3…) to the models' tap
+ * names (default: identical; s_out / t_out are the logits). Adapters are drawn from the loop's
+ * checkpointed RNG on every call (faithful K1). Terms: `pix` (×α, 0.1) and `feat` (×β1, 0.9);
+ * `attn_kd` has only `feat`, weighted 1.0 as in the code.
+ */
+export function hlfdDistiller(
+  opts: {
+    lossType?: KitsLossType;
+    studentTaps?: Record<string, string>;
+    teacherTaps?: Record<string, string>;
+    alpha?: number;
+    beta?: number;
+    temperature?: number;
+    fixDkdTypo?: boolean;
+  } = {},
+): Distiller {
+  const type = opts.lossType ?? "recursive_feedback_ours";
+  const roles = kitsRoles(type);
+  const sName = (r: string) => opts.studentTaps?.[r] ?? (r === "s_out" ? "logits" : r);
+  const tName = (r: string) => opts.teacherTaps?.[r] ?? (r === "t_out" ? "logits" : r);
+  const alpha = opts.alpha ?? 0.1, beta = opts.beta ?? (type === "attn_kd" ? 1 : 0.9);
+  return {
+    name: type === "recursive_feedback_ours" ? "hlfd" : `kits_${type}`,
+    taps: { student: roles.s.map(sName), teacher: roles.t.map(tName) },
+    build: () => [],
+    loss(so, to, _batch, ctx) {
+      const s = Object.fromEntries(roles.s.map((r) => [r, tap("hlfd", so, sName(r))]));
+      const t = Object.fromEntries(roles.t.map((r) => [r, tap("hlfd", to, tName(r))]));
+      let pix: tf.Scalar | null, feat: tf.Scalar;
+      if (type === "recursive_feedback_ours") {
+        const adapters: HlfdAdapters = {
+          rec: sampleAdapter(ctx.rng, ch(t.t_d5) + ch(t.t_d4) + ch(t.t_d3), ch(s.s_d5)),
+          d4: sampleAdapter(ctx.rng, ch(s.s_d4), ch(t.t_out)),
+          d3: sampleAdapter(ctx.rng, ch(s.s_d3), ch(t.t_out)),
+          d2: sampleAdapter(ctx.rng, ch(s.s_d2), ch(t.t_out)),
+        };
+        ({ pix, feat } = hlfdLoss(s, t, adapters, { temperature: opts.temperature }));
+        tf.dispose(Object.values(adapters).flatMap((a) => [a.kernel, a.bias]));
+      } else {
+        ({ pix, feat } = kitsTerms(type, s, t, ctx.rng, opts));
+      }
+      const p = pix, f = feat;
+      const out = tf.tidy(() => ({
+        ...(p ? { pix: tf.mul(p, alpha) as tf.Scalar } : {}),
+        feat: tf.mul(f, beta) as tf.Scalar,
+      }));
+      tf.dispose([f, ...(p ? [p] : [])]);
+      return out;
+    },
+  };
+}
