@@ -263,12 +263,13 @@ Deno.test("bratsAugment: mirror keeps alignment, gamma keeps std, reproducible",
   for (const v of a.label.data) assert.ok(v === 0 || v === 1);
 });
 
-Deno.test("3D resize matches torch F.interpolate (trilinear align_corners=False; nearest)", async () => {
+Deno.test("3D resize and 2D rotation match torch (F.interpolate, affine_grid + grid_sample)", async () => {
   const py = refPython(["torch"]);
   if (!py) return;
   const r = createRng(3);
   const src = new Float32Array(5 * 6 * 4).map(() => r.uniform(-1, 1));
-  const ref = await runPythonJson<{ lin: number[]; nn: number[] }>(
+  const img = new Float32Array(81).map(() => r.uniform(0, 1));
+  const ref = await runPythonJson<{ lin: number[]; nn: number[]; rot: number[] }>(
     py,
     `
 import json, sys, torch
@@ -277,13 +278,25 @@ d = json.load(sys.stdin)
 x = torch.tensor(d["x"], dtype=torch.float64).reshape(1, 1, 5, 6, 4)
 lin = F.interpolate(x, size=(8, 4, 7), mode="trilinear", align_corners=False)
 nn = F.interpolate(x, size=(8, 4, 7), mode="nearest")
-print(json.dumps({"lin": lin.flatten().tolist(), "nn": nn.flatten().tolist()}))
+# rotation by 17° about the centre of a 9×9 image, bilinear, zeros outside (as cv2 BORDER_CONSTANT)
+import math
+t = math.radians(17)
+theta = torch.tensor([[[math.cos(t), -math.sin(t), 0], [math.sin(t), math.cos(t), 0]]], dtype=torch.float64)
+img = torch.tensor(d["img"], dtype=torch.float64).reshape(1, 1, 9, 9)
+grid = F.affine_grid(theta, (1, 1, 9, 9), align_corners=True)
+rot = F.grid_sample(img, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+print(json.dumps({"lin": lin.flatten().tolist(), "nn": nn.flatten().tolist(), "rot": rot.flatten().tolist()}))
 `,
-    { x: Array.from(src) },
+    { x: Array.from(src), img: Array.from(img) },
   );
   const a = { data: src, shape: [5, 6, 4, 1] };
   const lin = resize(a, [8, 4, 7], "linear");
   const nn = resize(a, [8, 4, 7], "nearest");
   lin.data.forEach((v, i) => assert.ok(Math.abs(v - ref.lin[i]) < 1e-5, `linear ${i}`));
   nn.data.forEach((v, i) => assert.ok(Math.abs(v - ref.nn[i]) < 1e-6, `nearest ${i}`));
+  // rotate2d (OpenCV convention) = torch affine_grid/grid_sample with the same centre rotation
+  const rot = rotate2d({ data: img, shape: [9, 9, 1] }, 17, { interp: "linear", fill: 0 });
+  rot.data.forEach((v, i) =>
+    assert.ok(Math.abs(v - ref.rot[i]) < 1e-5, `rotate ${i}: ${v} ${ref.rot[i]}`)
+  );
 });
