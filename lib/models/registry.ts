@@ -13,6 +13,7 @@ import { FCN_MODELS } from "./seg2d/fcn.ts";
 import { UNET_NECKS } from "./seg2d/unet_neck.ts";
 import { SWIN_UNETR } from "./seg2d/swin_unetr.ts";
 import { TRANSUNET } from "./seg2d/transunet.ts";
+import { MEDNEXT } from "./seg2d/mednext.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
@@ -27,6 +28,7 @@ const SPECS: ModelSpec[] = [
   ...UNET_NECKS,
   ...SWIN_UNETR,
   ...TRANSUNET,
+  ...MEDNEXT,
   ...CLS_RESNETS,
   ...DENSENETS,
   ...MOBILENETS,

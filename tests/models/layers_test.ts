@@ -7,6 +7,7 @@ import {
   BatchStatNorm,
   ChannelScale,
   Crop,
+  DepthwiseConvTranspose2D,
   DropPath,
   GroupConv2D,
   GroupNorm,
@@ -357,4 +358,32 @@ Deno.test("layers leak no tensors in inference", async () => {
   l.apply(x); // build
   await assertNoLeak(() => tf.tidy(() => (l.apply(x) as tf.Tensor).dataSync()));
   x.dispose();
+});
+
+Deno.test("DepthwiseConvTranspose2D matches PyTorch's transposed-conv rule", async () => {
+  // 1-D along W: x = [1, 2], w = [a, b, c] = [1, 10, 100], s 2, p 1 → [b, c + 2a, 2b] (+ leading 0).
+  const l = new DepthwiseConvTranspose2D({ kernelSize: 3, strides: 2, padding: 1, extra: 1 });
+  l.apply(tf.input({ shape: [1, 2, 1] }));
+  // Kernel [3, 3, 1, 1]: only the middle row (kh = 1) is non-zero, so H acts as identity-like.
+  const k = new Float32Array(9);
+  k.set([1, 10, 100], 3);
+  l.setWeights([tf.tensor4d(k, [3, 3, 1, 1]), tf.zeros([1])]);
+  const y = l.apply(tf.tensor4d([1, 2], [1, 1, 2, 1])) as tf.Tensor;
+  assert.deepEqual(y.shape, [1, 2, 4, 1]);
+  // Row 0 is the leading pad; row 1 holds the kh = 1 taps for input row 0.
+  close(Array.from(y.dataSync()).slice(4), [0, 10, 102, 20]);
+  checkLayerGradients(
+    new DepthwiseConvTranspose2D({
+      kernelSize: 3,
+      strides: 2,
+      padding: 1,
+      kernelInit: { kind: "normal", std: 0.5, seed: 3 },
+    }),
+    [randn([1, 2, 3, 2], 35)],
+  );
+  await roundTrip(
+    new DepthwiseConvTranspose2D({ kernelSize: 3, strides: 2, padding: 1, extra: 1 }),
+    [[3, 3, 2]],
+    [randn([1, 3, 3, 2], 36)],
+  );
 });

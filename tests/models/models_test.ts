@@ -99,6 +99,7 @@ const EXPECTED: Record<
       dec4: [64, 64, 4],
     },
   },
+  mednext: { logits: [64, 64, 9], taps: { x0: [64, 64, 8], x4: [4, 4, 128], d0: [64, 64, 8] } },
   fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
   resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
   densenet121: { logits: [14], taps: { b1: [16, 16, 64], b4: [2, 2, 256], pool: [256] } },

@@ -230,5 +230,105 @@ export class GroupConv2D extends ConvBase {
   }
 }
 
+/**
+ * Depthwise transposed 2D convolution (PyTorch `ConvTranspose2d(C, C, k, stride, padding,
+ * groups=C)`), followed by `extra` rows/columns of zeros before (MedNeXt's `F.pad(x, (1,0,1,0))`).
+ * Output side (H−1)·s − 2p + k + extra. Computed exactly as zero insertion + depthwise
+ * correlation with the flipped kernel; kernel stored [k, k, C, 1] in PyTorch orientation.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { DepthwiseConvTranspose2D } from "./conv.ts";
+ * const l = new DepthwiseConvTranspose2D({ kernelSize: 3, strides: 2, padding: 1, extra: 1 });
+ * const y = l.apply(tf.ones([1, 4, 4, 2])) as tf.Tensor;
+ * if (y.shape.join() !== "1,8,8,2") throw new Error(String(y.shape));
+ * ```
+ */
+export class DepthwiseConvTranspose2D extends tf.layers.Layer {
+  static className = "MedkdDepthwiseConvTranspose2D";
+  readonly kernelSize: number;
+  readonly strides: number;
+  readonly padding: number;
+  readonly extra: number;
+  readonly kernelInit: InitSpec;
+  readonly biasInit: InitSpec;
+  private kernel?: tf.LayerVariable;
+  private bias?: tf.LayerVariable;
+
+  constructor(
+    args: LayerArgs & {
+      kernelSize: number;
+      strides?: number;
+      padding?: number;
+      extra?: number;
+      kernelInit?: InitSpec;
+      biasInit?: InitSpec;
+    },
+  ) {
+    super(args);
+    this.kernelSize = args.kernelSize;
+    this.strides = args.strides ?? 2;
+    this.padding = args.padding ?? 0;
+    this.extra = args.extra ?? 0;
+    this.kernelInit = args.kernelInit ?? { kind: "normal", std: 0.02, seed: 0 };
+    this.biasInit = args.biasInit ?? { kind: "zeros" };
+  }
+
+  override build(s: tf.Shape | tf.Shape[]): void {
+    const c = channels(singleShape(s), "DepthwiseConvTranspose2D");
+    const k = this.kernelSize;
+    this.kernel = this.addWeight("kernel", [k, k, c, 1], "float32", makeInit(this.kernelInit));
+    this.bias = this.addWeight("bias", [c], "float32", makeInit(this.biasInit));
+    this.built = true;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const [n, h, w, c] = singleShape(s);
+    const f = (d: number | null) =>
+      d == null ? null : (d - 1) * this.strides - 2 * this.padding + this.kernelSize + this.extra;
+    return [n, f(h), f(w), c];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      let x = single(inputs);
+      const s = this.strides, k = this.kernelSize, p = this.padding;
+      for (const axis of [1, 2]) {
+        if (s === 1) break;
+        const shape = x.shape.slice();
+        const z = tf.zeros([...shape.slice(0, axis + 1), s - 1, ...shape.slice(axis + 1)]);
+        const inter = tf.concat([tf.expandDims(x, axis + 1), z], axis + 1);
+        shape[axis] = shape[axis] * s;
+        const flat = tf.reshape(inter, shape);
+        const size = flat.shape.map((d, i) => (i === axis ? d - (s - 1) : -1));
+        x = tf.slice(flat, flat.shape.map(() => 0), size);
+      }
+      const q = k - 1 - p;
+      x = tf.pad(x, [[0, 0], [q, q], [q, q], [0, 0]]);
+      const wf = tf.reverse(this.kernel!.read(), [0, 1]) as tf.Tensor4D;
+      let y: tf.Tensor = tf.add(
+        tf.depthwiseConv2d(x as tf.Tensor4D, wf, 1, "valid"),
+        this.bias!.read(),
+      );
+      if (this.extra) y = tf.pad(y, [[0, 0], [this.extra, 0], [this.extra, 0], [0, 0]]);
+      return y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      extra: this.extra,
+      kernelInit: this.kernelInit,
+      biasInit: this.biasInit,
+    };
+  }
+}
+
+tf.serialization.registerClass(DepthwiseConvTranspose2D);
 tf.serialization.registerClass(WSConv);
 tf.serialization.registerClass(GroupConv2D);

@@ -25,7 +25,7 @@ export {
   DropPath,
   LayerScale,
 } from "./elementwise.ts";
-export { GroupConv2D, WSConv } from "./conv.ts";
+export { DepthwiseConvTranspose2D, GroupConv2D, WSConv } from "./conv.ts";
 export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";
 export { PatchMerging, WindowAttention } from "./window.ts";
 export { ModalityToBatch, RegroupModalities } from "./modality.ts";
