@@ -26,6 +26,9 @@ export type SliceBench = {
   ratio2: number;
   /** CPU seconds (user + sys) of each run, NaN without GNU time: robust on a busy machine. */
   cpuMs: { medkd: number; medkd2: number; ref: number };
+  /** The same CPU times under the field names `scripts/bench/mod.ts` tabulates. */
+  medkdCpuMs: number;
+  refCpuMs: number;
   cases: number;
   slicesPerCase: number;
 };
@@ -149,6 +152,8 @@ export async function benchSlice(
       medkd2Ms,
       ratio2: medkd2Ms / refMs,
       cpuMs: { medkd: m1.cpuMs, medkd2: m2.cpuMs, ref: r.cpuMs },
+      medkdCpuMs: m1.cpuMs,
+      refCpuMs: r.cpuMs,
       cases,
       slicesPerCase: slices,
     };
