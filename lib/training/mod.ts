@@ -3,6 +3,8 @@
  * @module
  */
 export type { Batch, BatchSource, LossTerms, Outputs } from "./types.ts";
+export { loaderSource } from "./source.ts";
+export type { ResumableLoader } from "./source.ts";
 export { NonFiniteLossError, train, TrainingError } from "./loop.ts";
 export type {
   EvalSpec,
