@@ -11,6 +11,7 @@
  *   in `lists_Synapse/test_vol.txt`.
  * @module
  */
+import { writeH5 } from "../io/h5.ts";
 import { windowHU } from "../volume/intensity.ts";
 import { extractSlice } from "../volume/slice.ts";
 import type { Volume } from "../volume/types.ts";
@@ -81,17 +82,11 @@ export async function sliceSynapseCase(
   }
   if (o.task === "test") {
     // (z, y, x) in C order is exactly the NIfTI voxel order: no copy needed.
-    await emit(`test_vol_h5/${o.caseId}.npy.h5`, async (tmp) => {
-      const h5wasm = (await import("h5wasm/node")).default;
-      await h5wasm.ready;
-      const f = new h5wasm.File(tmp, "w");
-      try {
-        f.create_dataset({ name: "image", data: image, shape: [Z, Y, X] });
-        f.create_dataset({ name: "label", data: label, shape: [Z, Y, X] });
-      } finally {
-        f.close();
-      }
-    });
+    await emit(`test_vol_h5/${o.caseId}.npy.h5`, (tmp) =>
+      writeH5(tmp, {
+        image: { data: image, shape: [Z, Y, X] },
+        label: { data: label, shape: [Z, Y, X] },
+      }));
     return [o.caseId];
   }
   throw new SliceError(`--task must be train or test for synapse, got "${o.task}"`);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readH5Dataset } from "../../lib/io/h5.ts";
 import { writeNifti } from "../../lib/io/nifti.ts";
 import { runSliceMaker, truncateHistogram } from "../../lib/slicer/mod.ts";
 import { refPython, runPythonJson } from "../_util/reference.ts";
@@ -95,18 +96,13 @@ Deno.test("SliceMaker synapse: TransUNet window, label remap, slice naming, h5 t
     });
     assert.equal(t.done, 1);
     assert.equal(await Deno.readTextFile(`${dir}/out/lists_Synapse/test_vol.txt`), "case0005\n");
-    const h5wasm = (await import("h5wasm/node")).default;
-    await h5wasm.ready;
-    const f = new h5wasm.File(`${dir}/out/test_vol_h5/case0005.npy.h5`, "r");
-    try {
-      const img = f.get("image") as unknown as { shape: number[]; value: Float32Array };
-      const lb = f.get("label") as unknown as { shape: number[]; value: Uint8Array };
-      assert.deepEqual(img.shape, [2, 2, 3]);
-      assert.deepEqual([...img.value.slice(0, 6)], im);
-      assert.deepEqual([...lb.value], [0, 7, 4, 3, 2, 0, 5, 8, 1, 6, 0, 0]);
-    } finally {
-      f.close();
-    }
+    const img = await readH5Dataset(`${dir}/out/test_vol_h5/case0005.npy.h5`, "image");
+    const lb = await readH5Dataset(`${dir}/out/test_vol_h5/case0005.npy.h5`, "label");
+    assert.deepEqual(img.shape, [2, 2, 3]);
+    assert.ok(img.data instanceof Float32Array);
+    assert.deepEqual([...img.data.slice(0, 6)], im);
+    assert.ok(lb.data instanceof Uint8Array);
+    assert.deepEqual([...lb.data], [0, 7, 4, 3, 2, 0, 5, 8, 1, 6, 0, 0]);
   }));
 
 Deno.test("truncateHistogram: hand-computed and NumPy histogram edges", () => {
