@@ -14,6 +14,7 @@ import { UNET_NECKS } from "./seg2d/unet_neck.ts";
 import { SWIN_UNETR } from "./seg2d/swin_unetr.ts";
 import { TRANSUNET } from "./seg2d/transunet.ts";
 import { MEDNEXT } from "./seg2d/mednext.ts";
+import { MISSFORMER } from "./seg2d/missformer.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
@@ -29,6 +30,7 @@ const SPECS: ModelSpec[] = [
   ...SWIN_UNETR,
   ...TRANSUNET,
   ...MEDNEXT,
+  ...MISSFORMER,
   ...CLS_RESNETS,
   ...DENSENETS,
   ...MOBILENETS,

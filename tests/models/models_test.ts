@@ -100,6 +100,10 @@ const EXPECTED: Record<
     },
   },
   mednext: { logits: [64, 64, 9], taps: { x0: [64, 64, 8], x4: [4, 4, 128], d0: [64, 64, 8] } },
+  missformer: {
+    logits: [64, 64, 9],
+    taps: { b1: [256, 16], b2: [64, 32], b3: [16, 80], b4: [4, 128] },
+  },
   fcn_r101: { input: [32, 32, 1], logits: [4, 4, 9] },
   resnet18: { logits: [10], taps: { s4: [1, 1, 64], pool: [8 * 8] } },
   densenet121: { logits: [14], taps: { b1: [16, 16, 64], b4: [2, 2, 256], pool: [256] } },

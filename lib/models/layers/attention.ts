@@ -124,4 +124,64 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
   }
 }
 
+/**
+ * Attention with queries from the first input and keys/values from the second (or the first
+ * when called with one input): `proj(attend(x Wq, y Wk, y Wv))`, weights q [C, C], kv [C, 2C],
+ * proj [C, C], all with bias (SegFormer / MISSFormer efficient attention, whose `y` is the
+ * spatially reduced sequence).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { CrossAttention } from "./attention.ts";
+ * const l = new CrossAttention({ heads: 2 });
+ * const y = l.apply([tf.ones([1, 5, 4]), tf.ones([1, 2, 4])]) as tf.Tensor;
+ * if (y.shape.join() !== "1,5,4" || l.countParams() !== 80) throw new Error("bad attention");
+ * ```
+ */
+export class CrossAttention extends tf.layers.Layer {
+  static className = "MedkdCrossAttention";
+  readonly heads: number;
+  readonly kernelInit: InitSpec;
+  private w: Record<string, tf.LayerVariable> = {};
+
+  constructor(args: LayerArgs & { heads: number; kernelInit?: InitSpec }) {
+    super(args);
+    this.heads = args.heads;
+    this.kernelInit = args.kernelInit ?? { kind: "truncnormal", std: 0.02, seed: 0 };
+  }
+
+  override build(s: tf.Shape | tf.Shape[]): void {
+    const c = channels(singleShape(s), "CrossAttention");
+    if (c % this.heads !== 0) throw new LayerConfigError(`CrossAttention: ${c} % ${this.heads}`);
+    const ki = makeInit(this.kernelInit), z = tf.initializers.zeros();
+    this.w.q = this.addWeight("q_kernel", [c, c], "float32", ki);
+    this.w.qB = this.addWeight("q_bias", [c], "float32", z);
+    this.w.kv = this.addWeight("kv_kernel", [c, 2 * c], "float32", ki);
+    this.w.kvB = this.addWeight("kv_bias", [2 * c], "float32", z);
+    this.w.proj = this.addWeight("proj_kernel", [c, c], "float32", ki);
+    this.w.projB = this.addWeight("proj_bias", [c], "float32", z);
+    this.built = true;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    return singleShape(s);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      const x = list[0], y = list[1] ?? list[0];
+      const q = denseLast(x, this.w.q.read(), this.w.qB.read());
+      const [k, v] = tf.split(denseLast(y, this.w.kv.read(), this.w.kvB.read()), 2, 2);
+      return denseLast(attend(q, k, v, this.heads), this.w.proj.read(), this.w.projB.read());
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), heads: this.heads, kernelInit: this.kernelInit };
+  }
+}
+
+tf.serialization.registerClass(CrossAttention);
 tf.serialization.registerClass(MultiHeadSelfAttention);

@@ -10,6 +10,7 @@ export { type InitSpec, LayerConfigError, makeInit } from "./common.ts";
 export { BatchStatNorm, GroupNorm, InstanceNorm } from "./norm.ts";
 export {
   Crop,
+  DepthToSpace,
   GlobalPool,
   interpAxis,
   Pad,
@@ -26,6 +27,6 @@ export {
   LayerScale,
 } from "./elementwise.ts";
 export { DepthwiseConvTranspose2D, GroupConv2D, WSConv } from "./conv.ts";
-export { attend, denseLast, MultiHeadSelfAttention } from "./attention.ts";
+export { attend, CrossAttention, denseLast, MultiHeadSelfAttention } from "./attention.ts";
 export { PatchMerging, WindowAttention } from "./window.ts";
 export { ModalityToBatch, RegroupModalities } from "./modality.ts";

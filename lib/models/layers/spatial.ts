@@ -268,6 +268,43 @@ export class GlobalPool extends tf.layers.Layer {
   }
 }
 
+/**
+ * Depth to space on NHWC (channel index (i·b + j)·C' + c → pixel (h·b + i, w·b + j)), i.e.
+ * einops `b h w (p1 p2 c) -> b (h p1) (w p2) c` (Swin-Unet / MISSFormer patch expanding).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { DepthToSpace } from "./spatial.ts";
+ * const y = new DepthToSpace({ blockSize: 2 }).apply(tf.tensor4d([1, 2, 3, 4], [1, 1, 1, 4])) as tf.Tensor;
+ * if (Array.from(y.dataSync()).join() !== "1,2,3,4" || y.shape[1] !== 2) throw new Error("bad d2s");
+ * ```
+ */
+export class DepthToSpace extends tf.layers.Layer {
+  static className = "MedkdDepthToSpace";
+  readonly blockSize: number;
+
+  constructor(args: LayerArgs & { blockSize: number }) {
+    super(args);
+    this.blockSize = args.blockSize;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const [n, h, w, c] = singleShape(s);
+    const b = this.blockSize;
+    return [n, h == null ? null : h * b, w == null ? null : w * b, (c as number) / (b * b)];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.depthToSpace(single(inputs) as tf.Tensor4D, this.blockSize, "NHWC"));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), blockSize: this.blockSize };
+  }
+}
+
+tf.serialization.registerClass(DepthToSpace);
 tf.serialization.registerClass(GlobalPool);
 tf.serialization.registerClass(Pad);
 tf.serialization.registerClass(Crop);
