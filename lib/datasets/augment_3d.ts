@@ -194,23 +194,28 @@ export function gaussianFilter(
     const n = shape[ax], s = st[ax];
     const next = new Float64Array(cur.length);
     const line = new Float64Array(n);
-    for (let base = 0; base < cur.length; base++) {
-      // visit each line once: base must have index 0 along ax
-      if (Math.floor(base / s) % n !== 0) continue;
-      for (let i = 0; i < n; i++) line[i] = cur[base + i * s];
-      for (let i = 0; i < n; i++) {
-        let v = 0;
-        for (let t = -r; t <= r; t++) {
-          let j = i + t;
-          if (j < 0 || j >= n) {
-            if (mode === "constant") continue;
-            const period = 2 * n;
-            j = ((j % period) + period) % period;
-            if (j >= n) j = period - 1 - j;
+    // lines along ax start at base = outer·n·s + inner (inner < s)
+    for (let outer = 0; outer < cur.length / (n * s); outer++) {
+      for (let inner = 0; inner < s; inner++) {
+        const base = outer * n * s + inner;
+        for (let i = 0; i < n; i++) line[i] = cur[base + i * s];
+        for (let i = 0; i < n; i++) {
+          let v = 0;
+          // constant mode: taps outside the line read 0, so skip them
+          const t0 = mode === "constant" ? Math.max(-r, -i) : -r;
+          const t1 = mode === "constant" ? Math.min(r, n - 1 - i) : r;
+          for (let t = t0; t <= t1; t++) {
+            let j = i + t;
+            if (j < 0 || j >= n) {
+              if (mode === "constant") continue;
+              const period = 2 * n;
+              j = ((j % period) + period) % period;
+              if (j >= n) j = period - 1 - j;
+            }
+            v += k[t + r] * line[j];
           }
-          v += k[t + r] * line[j];
+          next[base + i * s] = v;
         }
-        next[base + i * s] = v;
       }
     }
     cur = next;
