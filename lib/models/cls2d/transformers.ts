@@ -16,7 +16,7 @@
 import * as tf from "../../tf/tf.ts";
 import type { Builder, T } from "../build.ts";
 import { act, add, bn, ch, conv, dense, scaled } from "../build.ts";
-import { layerNorm, mlp, swinBlock, toMap, toTokens } from "../blocks.ts";
+import { layerNorm, swinBlock, toMap, toTokens } from "../blocks.ts";
 import {
   AddPosition,
   GlobalPool,
