@@ -183,6 +183,46 @@ export function rocFigure(
   };
 }
 
+/**
+ * ROC curves of a multi-label problem: one curve per class of row-major N×C `scores`/`labels`
+ * (flat arrays), named by `names`; classes with a single label value (AUC undefined) are skipped
+ * and listed in the title.
+ *
+ * @example
+ * ```ts
+ * import { rocFigureMultiLabel } from "./figures.ts";
+ * const f = rocFigureMultiLabel([0.9, 0.2, 0.1, 0.8, 0.7, 0.3], [1, 0, 0, 1, 1, 0], ["A", "B"]);
+ * if (f.data.length !== 3 || f.data[1].name !== "B (AUC 1.000)") throw new Error();
+ * ```
+ */
+export function rocFigureMultiLabel(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  names: string[],
+  opts: { title?: string; digits?: number } = {},
+): Figure {
+  const C = names.length;
+  if (scores.length !== labels.length || scores.length % C !== 0) {
+    throw new RangeError(
+      `rocFigureMultiLabel: ${scores.length} scores, ${labels.length} labels, ${C} classes`,
+    );
+  }
+  const curves: RocInput[] = [];
+  const skipped: string[] = [];
+  names.forEach((name, c) => {
+    const s: number[] = [], l: number[] = [];
+    for (let i = c; i < scores.length; i += C) {
+      s.push(scores[i]);
+      l.push(labels[i]);
+    }
+    if (Number.isNaN(auroc(s, l))) skipped.push(name);
+    else curves.push({ name, scores: s, labels: l });
+  });
+  const title = (opts.title ?? "ROC per class") +
+    (skipped.length ? ` (one class only: ${skipped.join(", ")})` : "");
+  return rocFigure(curves, { ...opts, title });
+}
+
 /** One series of per-class bars. */
 export type BarSeries = { name: string; values: ArrayLike<number>; errors?: ArrayLike<number> };
 

@@ -16,6 +16,7 @@ export {
   PALETTE,
   perClassBars,
   rocFigure,
+  rocFigureMultiLabel,
   type RocInput,
   type Run,
   type Trace,

@@ -10,6 +10,7 @@ import {
   missingModalityFigure,
   perClassBars,
   rocFigure,
+  rocFigureMultiLabel,
   slicePng,
   sliceViewer,
 } from "../../lib/plots/mod.ts";
@@ -56,6 +57,16 @@ Deno.test("rocFigure: one curve per class with AUC in the legend, chance line, a
   assert.equal(title(f.layout.yaxis), "True positive rate");
   JSON.stringify(f); // serialisable (no Infinity thresholds in the spec)
   assert.ok(!JSON.stringify(f).includes("null"));
+});
+
+Deno.test("rocFigureMultiLabel: per-class curves from N×C arrays, one-class labels skipped", () => {
+  // 4 cases × 3 classes; class C has only negatives
+  const scores = [0.9, 0.1, 0.5, 0.2, 0.8, 0.4, 0.6, 0.75, 0.2, 0.4, 0.7, 0.1];
+  const labels = [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0];
+  const f = rocFigureMultiLabel(scores, labels, ["A", "B", "C"]);
+  assert.deepEqual(f.data.map((t) => t.name), ["A (AUC 1.000)", "B (AUC 0.750)", "chance"]);
+  assert.match(String(title(f.layout)), /one class only: C/);
+  assert.throws(() => rocFigureMultiLabel([1, 2], [0, 1, 1], ["a"]), /2 scores, 3 labels/);
 });
 
 Deno.test("perClassBars, boxFigure, heatmapFigure structures", () => {
