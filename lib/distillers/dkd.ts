@@ -51,15 +51,16 @@ export function dkdLoss(
   const c = sLogits.shape[sLogits.rank - 1];
   const [loss, tckd, nckd] = tf.tidy(() => {
     let zs = sLogits, zt = stopGradient(tLogits);
+    const lab = labels.rank === zs.rank && labels.shape[labels.rank - 1] === 1
+      ? tf.squeeze(labels, [labels.rank - 1]) // [N, H, W, 1] / [N, 1] label maps
+      : labels;
     if (zs.rank === 4) {
-      if (labels.rank !== 3) {
-        throw new DistillerError(`dkdLoss: labels [${labels.shape}] not [N,H,W]`);
-      }
-      const size: [number, number] = [labels.shape[1] as number, labels.shape[2] as number];
+      if (lab.rank !== 3) throw new DistillerError(`dkdLoss: labels [${labels.shape}] not [N,H,W]`);
+      const size: [number, number] = [lab.shape[1] as number, lab.shape[2] as number];
       zs = resizeBilinear(zs as tf.Tensor4D, size);
       zt = resizeBilinear(zt as tf.Tensor4D, size);
     }
-    const m = tf.oneHot(tf.cast(labels, "int32"), c).reshape(zs.shape);
+    const m = tf.oneHot(tf.cast(lab, "int32"), c).reshape(zs.shape);
     const notM = tf.sub(1, m);
     const ps = tf.softmax(tf.div(zs, T)), pt = tf.softmax(tf.div(zt, T));
     const bin = (p: tf.Tensor) =>

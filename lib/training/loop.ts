@@ -174,15 +174,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const lr = schedule(step);
       const ctx = { step, rng };
       const x = inputOf(batch);
+      const tx = o.teacher?.input ? o.teacher.input(batch) : x;
       const tFrozen = teacher && !cotrained
         ? tf.tidy(() =>
-          forward(teacher, x, false) as unknown as tf.TensorContainer
+          forward(teacher, tx, false) as unknown as tf.TensorContainer
         ) as unknown as Outputs
         : undefined;
       const kept: Record<string, tf.Scalar> = {};
       const { value, grads } = tf.variableGrads(() => {
         const sOut = forward(o.student, x, true);
-        const tOut = cotrained ? forward(teacher!, x, true) : tFrozen;
+        const tOut = cotrained ? forward(teacher!, tx, true) : tFrozen;
         toTerms(kept, "task", o.taskLoss(sOut, batch));
         dists.forEach(({ distiller: d, weight }) => {
           const terms = d.loss(sOut, tOut, batch, ctx);

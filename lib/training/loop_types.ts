@@ -19,6 +19,8 @@ export type TeacherSpec = {
   mode?: "frozen" | "cotrained";
   /** Required when co-trained (MD-Net: the teacher's focal loss). */
   taskLoss?: TaskLoss;
+  /** The teacher's input when it differs from the student's (MD-Net's teacher also reads `c`). */
+  input?: (batch: Batch) => tf.Tensor | tf.Tensor[];
 };
 
 /** Periodic evaluation: `run` returns metrics; `metric` (max or min) selects the best checkpoint. */

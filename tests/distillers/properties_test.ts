@@ -146,3 +146,12 @@ Deno.test("property: LCKD election — first index on ties, distinct winners", (
   assert.deepEqual(electTeachers([[1, 1, 1], [1, 1, 1], [1, 1, 1], [1, 1, 1]]), [0]);
   assert.deepEqual(electTeachers([[0, 0, 0], [0, 3, 0], [2, 0, 0], [0, 0, 5]]), [1, 2, 3]);
 });
+
+Deno.test("property: DKD accepts float [N, H, W, 1] label maps like int [N, H, W]", () => {
+  const s = rnd([2, 4, 4, 5], 1), t = rnd([2, 4, 4, 5], 2);
+  const lf = tf.tidy(() => tf.cast(tf.expandDims(labels, 3), "float32"));
+  const o = { alpha: 1, beta: 8, temperature: 4 };
+  const a = dkdLoss(s, t, labels, o), b = dkdLoss(s, t, lf, o);
+  assert.equal(a.loss.dataSync()[0], b.loss.dataSync()[0]);
+  tf.dispose([s, t, lf, ...Object.values(a), ...Object.values(b)]);
+});
