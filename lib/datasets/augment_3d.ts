@@ -10,15 +10,27 @@ import { type Nd, strides } from "./nd.ts";
 import { roundHalfEven } from "./augment.ts";
 
 /**
+ * How {@link sampleTrilinear} treats the volume border.
+ * - `"scipy"`: `scipy.ndimage.map_coordinates(order=1, mode="constant")` — a point outside
+ *   [0, n − 1] on any axis reads `fill` (batchgenerators' spatial transform);
+ * - `"sitk"`: SimpleITK's linear resampler — outside [−0.5, n − 0.5] reads `fill`, inside the
+ *   neighbours are clamped to the volume (torchio's RandomAffine);
+ * - `"zeros"`: neighbours outside the volume read `fill` and are interpolated with the rest
+ *   (torch `grid_sample(padding_mode="zeros")`, OpenCV `BORDER_CONSTANT`).
+ */
+export type Boundary = "scipy" | "sitk" | "zeros";
+
+/**
  * Sample `a` at continuous voxel coordinates (`coords[3·i .. 3·i+2]` for output voxel i, in the
- * order of `outShape`) with trilinear interpolation; neighbours outside the volume read `fill`.
+ * order of `outShape`) with trilinear interpolation; `boundary` decides what happens at the
+ * border (default `"zeros"`).
  *
  * @example
  * ```ts
  * import { sampleTrilinear } from "./augment_3d.ts";
  * const a = { data: Float32Array.of(0, 10), shape: [2, 1, 1, 1] };
- * const y = sampleTrilinear(a, Float64Array.of(0.5, 0, 0), [1, 1, 1]);
- * if (y.data[0] !== 5) throw new Error();
+ * const y = sampleTrilinear(a, Float64Array.of(0.5, 0, 0, 1.25, 0, 0), [2, 1, 1], 0, "scipy");
+ * if (y.data.join() !== "5,0") throw new Error(y.data.join());
  * ```
  */
 export function sampleTrilinear(
@@ -26,27 +38,44 @@ export function sampleTrilinear(
   coords: Float64Array | Float32Array,
   outShape: readonly number[],
   fill = 0,
+  boundary: Boundary = "zeros",
 ): Nd {
   const [n0, n1, n2, c] = a.shape;
+  const dims = [n0, n1, n2];
   const st = strides(a.shape);
   const nOut = outShape[0] * outShape[1] * outShape[2];
   const out = new Float32Array(nOut * c);
   const src = a.data;
+  const lo = boundary === "sitk" ? -0.5 : 0;
+  const hiOff = boundary === "sitk" ? -0.5 : 1;
   for (let i = 0; i < nOut; i++) {
-    const x = coords[3 * i], y = coords[3 * i + 1], z = coords[3 * i + 2];
-    const x0 = Math.floor(x), y0 = Math.floor(y), z0 = Math.floor(z);
-    const fx = x - x0, fy = y - y0, fz = z - z0;
+    const p = [coords[3 * i], coords[3 * i + 1], coords[3 * i + 2]];
+    if (boundary !== "zeros" && p.some((x, d) => !(x >= lo && x <= dims[d] - hiOff))) {
+      for (let ch = 0; ch < c; ch++) out[i * c + ch] = fill;
+      continue;
+    }
+    const x0 = Math.floor(p[0]), y0 = Math.floor(p[1]), z0 = Math.floor(p[2]);
+    const fx = p[0] - x0, fy = p[1] - y0, fz = p[2] - z0;
+    const clamp = boundary === "sitk";
     for (let ch = 0; ch < c; ch++) {
       let v = 0;
       for (let dx = 0; dx < 2; dx++) {
-        const xi = x0 + dx, wx = dx ? fx : 1 - fx;
+        let xi = x0 + dx;
+        const wx = dx ? fx : 1 - fx;
         if (wx === 0) continue;
         for (let dy = 0; dy < 2; dy++) {
-          const yi = y0 + dy, wy = dy ? fy : 1 - fy;
+          let yi = y0 + dy;
+          const wy = dy ? fy : 1 - fy;
           if (wy === 0) continue;
           for (let dz = 0; dz < 2; dz++) {
-            const zi = z0 + dz, wz = dz ? fz : 1 - fz;
+            let zi = z0 + dz;
+            const wz = dz ? fz : 1 - fz;
             if (wz === 0) continue;
+            if (clamp) {
+              xi = Math.min(n0 - 1, Math.max(0, xi));
+              yi = Math.min(n1 - 1, Math.max(0, yi));
+              zi = Math.min(n2 - 1, Math.max(0, zi));
+            }
             const inside = xi >= 0 && xi < n0 && yi >= 0 && yi < n1 && zi >= 0 && zi < n2;
             v += wx * wy * wz * (inside ? src[xi * st[0] + yi * st[1] + zi * st[2] + ch] : fill);
           }
@@ -83,7 +112,8 @@ function matmul3(a: number[], b: number[]): number[] {
 
 /**
  * Affine resampling about the volume centre ((n − 1)/2 per axis), same grid: output voxel p reads
- * input `c + R · ((p − c) / s)` with R = Rz·Rx·Ry (SimpleITK Euler3D order), so scale > 1 zooms in.
+ * input `c + R · ((p − c) / s)` with R = Rz·Rx·Ry (SimpleITK Euler3D order), so scale > 1 zooms in;
+ * SimpleITK's border handling by default (`boundary: "sitk"`).
  *
  * @example
  * ```ts
@@ -95,7 +125,12 @@ function matmul3(a: number[], b: number[]): number[] {
  */
 export function affine3d(
   a: Nd,
-  p: { scales: readonly number[]; anglesDeg: readonly number[]; fill?: number },
+  p: {
+    scales: readonly number[];
+    anglesDeg: readonly number[];
+    fill?: number;
+    boundary?: Boundary;
+  },
 ): Nd {
   const [n0, n1, n2] = a.shape;
   const r = p.anglesDeg.map((d) => (d * Math.PI) / 180);
@@ -117,7 +152,7 @@ export function affine3d(
       }
     }
   }
-  return sampleTrilinear(a, coords, [n0, n1, n2], p.fill ?? 0);
+  return sampleTrilinear(a, coords, [n0, n1, n2], p.fill ?? 0, p.boundary ?? "sitk");
 }
 
 /**
@@ -304,8 +339,8 @@ export function spatialTransform3d(
   }
   const ctr = shape.map((s) => roundHalfEven(s / 2));
   for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) coords[3 * i + d] += ctr[d];
-  const img = sampleTrilinear(image, coords, shape, 0);
-  const lab = sampleTrilinear(label, coords, shape, 0);
+  const img = sampleTrilinear(image, coords, shape, 0, "scipy");
+  const lab = sampleTrilinear(label, coords, shape, 0, "scipy");
   for (let i = 0; i < lab.data.length; i++) lab.data[i] = lab.data[i] >= 0.5 ? 1 : 0;
   return { image: img, label: lab, fired };
 }

@@ -16,6 +16,7 @@ import {
   resizedCropParams,
   rot90,
   rotate2d,
+  sampleTrilinear,
   spatialTransform3d,
   tenCrop,
   transpose,
@@ -318,4 +319,33 @@ print(json.dumps({"lin": lin.flatten().tolist(), "nn": nn.flatten().tolist(), "r
   rot.data.forEach((v, i) =>
     assert.ok(Math.abs(v - ref.rot[i]) < 1e-5, `rotate ${i}: ${v} ${ref.rot[i]}`)
   );
+});
+
+Deno.test("sampleTrilinear matches scipy map_coordinates(order=1, mode='constant') inside and out", async () => {
+  const py = refPython(["scipy"]);
+  if (!py) return;
+  const r = createRng(8);
+  const shape = [4, 5, 3];
+  const vol = new Float32Array(60).map(() => r.uniform(-1, 1));
+  const n = 200;
+  const coords = new Float64Array(3 * n).map((_, i) => r.uniform(-0.7, shape[i % 3] - 0.3));
+  const ref = await runPythonJson<number[]>(
+    py,
+    `
+import json, sys, numpy as np
+from scipy.ndimage import map_coordinates
+d = json.load(sys.stdin)
+v = np.array(d["v"], dtype=np.float64).reshape(4, 5, 3)
+c = np.array(d["c"], dtype=np.float64).reshape(-1, 3).T
+print(json.dumps(map_coordinates(v, c, order=1, mode="constant", cval=0.0).tolist()))
+`,
+    { v: Array.from(vol), c: Array.from(coords) },
+  );
+  const ours = sampleTrilinear({ data: vol, shape: [...shape, 1] }, coords, [n, 1, 1], 0, "scipy");
+  let outside = 0;
+  ref.forEach((v, i) => {
+    if (v === 0) outside++;
+    assert.ok(Math.abs(ours.data[i] - v) < 1e-5, `${i}: ${ours.data[i]} vs ${v}`);
+  });
+  assert.ok(outside > 10, "the sample should include points outside the volume");
 });
