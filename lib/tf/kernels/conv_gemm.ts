@@ -39,9 +39,51 @@ export function convForward(g: ConvGeom, x: Float32Array, w: Float32Array): Floa
   return out;
 }
 
-/** `dx = col2im(dy[rows×co] · wᵀ[co×k])`. */
+/**
+ * For unit stride, the input gradient is a forward convolution of `dy` with the filter flipped
+ * spatially and its channel axes swapped (a gather, cheaper than col2im's scatter-add); null when
+ * that does not apply.
+ */
+function transposedAsForward(
+  g: ConvGeom,
+  dy: Float32Array,
+  w: Float32Array,
+): Float32Array | null {
+  if (g.sd !== 1 || g.sh !== 1 || g.sw !== 1) return null;
+  const pf = (g.fd - 1) * g.dd - g.pf, pt = (g.fh - 1) * g.dh - g.pt, pl = (g.fw - 1) * g.dw - g.pl;
+  if (pf < 0 || pt < 0 || pl < 0) return null;
+  const taps = g.fd * g.fh * g.fw;
+  const wt = new Float32Array(w.length); // [taps flipped, co, ci]
+  for (let t = 0; t < taps; t++) {
+    const src = t * g.ci * g.co, dst = (taps - 1 - t) * g.co * g.ci;
+    for (let i = 0; i < g.ci; i++) {
+      for (let o = 0; o < g.co; o++) wt[dst + o * g.ci + i] = w[src + i * g.co + o];
+    }
+  }
+  const gt: ConvGeom = {
+    ...g,
+    id: g.od,
+    ih: g.oh,
+    iw: g.ow,
+    ci: g.co,
+    od: g.id,
+    oh: g.ih,
+    ow: g.iw,
+    co: g.ci,
+    pf,
+    pt,
+    pl,
+  };
+  return convForward(gt, dy, wt);
+}
+
+/** `dx = col2im(dy[rows×co] · wᵀ[co×k])` (or the gather form for unit stride). */
 export function convBackpropInput(g: ConvGeom, dy: Float32Array, w: Float32Array): Float32Array {
   const { rows, k } = gemmDims(g);
+  if (!isPointwise(g)) {
+    const viaForward = transposedAsForward(g, dy, w);
+    if (viaForward) return viaForward;
+  }
   const dx = new Float32Array(g.n * g.id * g.ih * g.iw * g.ci);
   const blas = gemm();
   if (isPointwise(g)) {

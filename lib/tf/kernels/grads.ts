@@ -2,10 +2,11 @@
  * Leaner gradients for the ops that dominate BatchNorm training, valid on every backend (same
  * maths as TF.js's, fewer full-size passes): FusedBatchNorm (no tiled copy of the inverse
  * standard deviation, no eager temporaries), and Mean / Sum (broadcast instead of multiplying
- * by a tensor of ones).
+ * by a tensor of ones), and ReLU (one fused `dy·(x > 0)` kernel on the fast CPU backend).
  * @module
  */
 import * as tf from "../tf.ts";
+import { f32, isFastKernelActive, type KernelArgs } from "./registry.ts";
 
 type Attrs = Record<string, unknown>;
 
@@ -77,15 +78,47 @@ function batchNormGrad(original: tf.GradConfig | undefined): tf.GradConfig {
   };
 }
 
+/** CPU kernel `MedkdReluGrad`: `dy` where `x > 0`, else 0 (NaN in x propagates, as Step does). */
+function reluGradKernel(args: KernelArgs) {
+  const { dy, x } = args.inputs;
+  const dyv = f32(args.backend, dy), xv = f32(args.backend, x);
+  if (!dyv || !xv || dyv.length !== xv.length) throw new Error("MedkdReluGrad: float32 same shape");
+  const o = new Float32Array(xv.length);
+  for (let i = 0; i < o.length; i++) {
+    const v = xv[i];
+    o[i] = v > 0 ? dyv[i] : Number.isNaN(v) ? NaN : 0;
+  }
+  return args.backend.makeTensorInfo([...x.shape], "float32", o);
+}
+
+function reluGrad(original: tf.GradConfig | undefined): tf.GradConfig {
+  return {
+    kernelName: "Relu",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tf.Tensor;
+      if (
+        tf.getBackend() !== "cpu" || !isFastKernelActive("Multiply") || x.dtype !== "float32" ||
+        d.dtype !== "float32" || !original
+      ) {
+        return original!.gradFunc(dy, saved, attrs);
+      }
+      return { x: () => tf.engine().runKernel("MedkdReluGrad", { dy: d, x }) as tf.Tensor };
+    },
+  };
+}
+
 const originals: tf.GradConfig[] = [];
 let lean: tf.GradConfig[] = [];
 
 /**
- * Register the leaner BatchNorm / Mean / Sum gradients (idempotent, any backend).
+ * Register the leaner BatchNorm / Mean / Sum / ReLU gradients (idempotent, any backend).
  *
  * @example
  * ```ts
  * import * as tf from "../tf.ts";
+import { f32, isFastKernelActive, type KernelArgs } from "./registry.ts";
  * import { registerLeanGradients } from "./grads.ts";
  * registerLeanGradients();
  * const g = tf.grad((x: tf.Tensor) => tf.mean(x, 0).sum())(tf.ones([4, 2]));
@@ -94,16 +127,28 @@ let lean: tf.GradConfig[] = [];
  */
 export function registerLeanGradients(): void {
   if (lean.length === 0) {
-    for (const name of ["FusedBatchNorm", "Mean", "Sum"]) {
+    if (!tf.getKernel("MedkdReluGrad", "cpu")) {
+      tf.registerKernel({
+        kernelName: "MedkdReluGrad",
+        backendName: "cpu",
+        kernelFunc: reluGradKernel as unknown as tf.KernelFunc,
+      });
+    }
+    for (const name of ["FusedBatchNorm", "Mean", "Sum", "Relu"]) {
       const o = tf.getGradient(name);
       if (o) originals.push(o);
     }
-    lean = [batchNormGrad(tf.getGradient("FusedBatchNorm")), meanGrad, sumGrad];
+    lean = [
+      batchNormGrad(tf.getGradient("FusedBatchNorm")),
+      meanGrad,
+      sumGrad,
+      reluGrad(tf.getGradient("Relu")),
+    ];
   }
   for (const g of lean) tf.registerGradient(g);
 }
 
-/** Run `fn` with TF.js's own BatchNorm / Mean / Sum gradients, then restore the lean ones. */
+/** Run `fn` with TF.js's own BatchNorm / Mean / Sum / ReLU gradients, then restore the lean ones. */
 export async function withOriginalGradients<T>(fn: () => T | Promise<T>): Promise<T> {
   for (const g of originals) tf.registerGradient(g);
   try {

@@ -15,6 +15,7 @@ import { registerLeanGradients } from "./grads.ts";
 import { elementwiseKernels } from "./elementwise.ts";
 import { poolKernels } from "./pool_kernels.ts";
 import { reduceKernels } from "./reduce.ts";
+import { resizeKernels } from "./resize_kernels.ts";
 import { setGemm } from "./gemm_state.ts";
 import { matmulKernels } from "./matmul_kernels.ts";
 import { type FastKernel, registerFastKernels } from "./registry.ts";
@@ -42,6 +43,7 @@ export function fastKernelList(): FastKernel[] {
     ...elementwiseKernels,
     ...reduceKernels,
     ...copyKernels,
+    ...resizeKernels,
   ];
 }
 
