@@ -44,7 +44,12 @@ function check(scores: ArrayLike<number>, labels: ArrayLike<number>, fn: string)
 export function binaryClfCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): ClfCurve {
   check(scores, labels, "binaryClfCurve");
   const n = scores.length;
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  // comparisons rather than subtraction: safe for ±Infinity
+  const desc = (
+    a: number,
+    b: number,
+  ) => (scores[a] < scores[b] ? 1 : scores[a] > scores[b] ? -1 : 0);
+  const idx = Array.from({ length: n }, (_, i) => i).sort(desc);
   const fps: number[] = [], tps: number[] = [], thresholds: number[] = [];
   let tp = 0, fp = 0;
   for (let k = 0; k < n; k++) {

@@ -65,7 +65,10 @@ export function bootstrapCi(
 /** Midranks (1-based, ties averaged) of `x`. */
 export function midranks(x: ArrayLike<number>): Float64Array {
   const n = x.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+  const order = Array.from({ length: n }, (_, i) => i).sort((
+    a,
+    b,
+  ) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : 0));
   const r = new Float64Array(n);
   for (let i = 0; i < n;) {
     let j = i;

@@ -66,6 +66,7 @@ Deno.test("auroc, roc, pr curve and AP equal scikit-learn on random tied, imbala
 Deno.test("auroc: hand cases, one class → NaN, ties count one half", () => {
   assert.equal(auroc([1, 1, 1, 1], [0, 1, 0, 1]), 0.5);
   assert.equal(auroc([0.2, 0.8], [0, 1]), 1);
+  assert.equal(auroc([-Infinity, Infinity, Infinity, 0], [0, 1, 0, 1]), 0.625);
   assert.equal(auroc([0.8, 0.2], [0, 1]), 0);
   assert.ok(Number.isNaN(auroc([0.1, 0.5], [0, 0])));
   assert.ok(Number.isNaN(averagePrecision([0.1, 0.5], [0, 0])));
