@@ -268,3 +268,22 @@ export class DataLoader<S extends Sample = Sample> {
     return this.tensors();
   }
 }
+
+/**
+ * A data set whose index list is `ds` repeated `times` times (sample i → `ds` sample i mod n),
+ * as LCKD repeats its case list ceil(steps·batch / n) times and shuffles the whole list once.
+ *
+ * @example
+ * ```ts
+ * import { repeatDataset } from "./loader.ts";
+ * const ds = { length: 2, get: (i: number) => ({ id: `c${i}`, image: new Float32Array(1), shape: [1], label: new Float32Array(1), labelShape: [1] }) };
+ * const r = repeatDataset(ds, 3);
+ * if (r.length !== 6 || (r.get(5, null as never) as { id: string }).id !== "c1") throw new Error();
+ * ```
+ */
+export function repeatDataset<S extends Sample>(ds: Dataset<S>, times: number): Dataset<S> {
+  if (!(Number.isInteger(times) && times >= 1)) {
+    throw new RangeError(`times must be ≥ 1, got ${times}`);
+  }
+  return { length: ds.length * times, get: (i: number, rng: Rng) => ds.get(i % ds.length, rng) };
+}
