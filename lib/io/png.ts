@@ -1,5 +1,7 @@
 /**
- * PNG reading and writing via `fast-png`: 8/16-bit greyscale, grey+alpha, RGB and RGBA.
+ * PNG reading and writing: 8/16-bit greyscale, grey+alpha, RGB and RGBA. Common layouts are
+ * decoded by `png_fast.ts` (native zlib); palette, 1/2/4-bit and interlaced files by `fast-png`,
+ * which also encodes.
  * ChestX-ray14 images are 1024×1024 8-bit greyscale (a few RGBA).
  *
  * Reading normalises what a PNG may store: palette images become RGB (RGBA with transparency);
@@ -9,6 +11,7 @@
 
 import { convertIndexedToRgb, decode, encode } from "fast-png";
 import { PngError } from "./errors.ts";
+import { decodePngFast } from "./png_fast.ts";
 
 /** Pixels in row-major order, channels interleaved. */
 export type PngImage = {
@@ -74,6 +77,8 @@ function unpack(d: Uint8Array, w: number, h: number, ch: number, depth: number):
  */
 export function decodePngBytes(bytes: Uint8Array, name: string): PngImage {
   checkHeader(bytes, name);
+  const fast = decodePngFast(bytes, name);
+  if (fast) return fast;
   let p;
   try {
     p = decode(bytes);
