@@ -199,7 +199,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const loss = value.dataSync()[0];
       tf.dispose([value, ...Object.values(kept)]);
       if (tFrozen) tf.dispose(tFrozen as unknown as tf.TensorContainer);
-      tf.dispose(batchTensors(batch));
+      const owned = batchTensors(batch);
+      // inputs built by `input` functions (not batch fields) are the loop's to free
+      tf.dispose([x, tx].flat().filter((t) => !owned.includes(t)));
+      tf.dispose(owned);
       const present = trainVars.filter((t) => grads[t.v.name]);
       let g = present.map((t) => grads[t.v.name]);
       let gradNorm = globalNorm(g);

@@ -19,7 +19,10 @@ export type TeacherSpec = {
   mode?: "frozen" | "cotrained";
   /** Required when co-trained (MD-Net: the teacher's focal loss). */
   taskLoss?: TaskLoss;
-  /** The teacher's input when it differs from the student's (MD-Net's teacher also reads `c`). */
+  /**
+   * The teacher's input when it differs from the student's (MD-Net's teacher also reads `c`).
+   * Tensors it creates (not batch fields) are disposed by the loop after the step.
+   */
   input?: (batch: Batch) => tf.Tensor | tf.Tensor[];
 };
 
@@ -46,7 +49,7 @@ export type TrainOptions = {
   steps: number;
   seed?: number | string;
   clipNorm?: number;
-  /** Model input from a batch (default: `batch.x`, a record ordered by the model's input names). */
+  /** Model input from a batch (default: `batch.x`, a record ordered by the model's input names); tensors it creates are freed after the step. */
   input?: (batch: Batch) => tf.Tensor | tf.Tensor[];
   /** Run folder: `log.jsonl`, `checkpoints/last`, `checkpoints/best`. */
   runDir?: string;

@@ -206,7 +206,12 @@ Deno.test("loop + MD-Net: teacher co-trained by its own focal loss, w trained at
   await assertNoLeak(async () => {
     await train({
       student: s,
-      teacher: { model: t, mode: "cotrained", taskLoss: focal },
+      teacher: {
+        model: t,
+        mode: "cotrained",
+        taskLoss: focal,
+        input: (b) => input(b).map((x) => tf.mul(x, 1)),
+      },
       taskLoss: focal,
       distillers: [{ distiller: md }],
       optimizer: { kind: "adam" },
