@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { auroc, rocCurve } from "../metrics/classification.ts";
 
 /** A Plotly trace (any trace type). */
 export type Trace = Record<string, unknown>;
@@ -31,8 +30,13 @@ export const PALETTE = [
   "#17becf",
 ]; // deno-fmt-ignore
 
-const color = (i: number) => PALETTE[i % PALETTE.length];
-const axis = (text: string, extra: Record<string, unknown> = {}) => ({ title: { text }, ...extra });
+/** Colour of series `i` (cycles through {@link PALETTE}). */
+export const color = (i: number): string => PALETTE[i % PALETTE.length];
+/** An axis with a title (plotly.js 3 object form). */
+export const axis = (
+  text: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({ title: { text }, ...extra });
 
 /** Translucent version of a `#rrggbb` colour. */
 export function fade(hex: string, alpha: number): string {
@@ -127,100 +131,6 @@ export function learningCurves(
       hovermode: "x unified",
     },
   };
-}
-
-/** ROC input: raw scores and labels, or a precomputed curve. */
-export type RocInput =
-  | { name: string; scores: ArrayLike<number>; labels: ArrayLike<number> }
-  | { name: string; fpr: number[]; tpr: number[]; auc: number };
-
-/**
- * ROC curves (one per class or model) with the AUC in each legend entry, e.g.
- * `"Effusion (AUC 0.886)"`, and the chance diagonal.
- *
- * @example
- * ```ts
- * import { rocFigure } from "./figures.ts";
- * const f = rocFigure([{ name: "Effusion", scores: [0.1, 0.9, 0.4], labels: [0, 1, 1] }]);
- * if (f.data[0].name !== "Effusion (AUC 1.000)") throw new Error(String(f.data[0].name));
- * ```
- */
-export function rocFigure(
-  curves: RocInput[],
-  opts: { title?: string; digits?: number } = {},
-): Figure {
-  const data: Trace[] = curves.map((c, i) => {
-    const { fpr, tpr, auc } = "scores" in c
-      ? { ...rocCurve(c.scores, c.labels), auc: auroc(c.scores, c.labels) }
-      : c;
-    return {
-      type: "scatter",
-      mode: "lines",
-      name: `${c.name} (AUC ${auc.toFixed(opts.digits ?? 3)})`,
-      x: fpr,
-      y: tpr,
-      line: { color: color(i), width: 2, shape: "linear" },
-    };
-  });
-  data.push({
-    type: "scatter",
-    mode: "lines",
-    name: "chance",
-    x: [0, 1],
-    y: [0, 1],
-    line: { color: "#999", dash: "dash", width: 1 },
-    showlegend: false,
-    hoverinfo: "skip",
-  }); // deno-fmt-ignore
-  return {
-    data,
-    layout: {
-      title: { text: opts.title ?? "ROC" },
-      xaxis: axis("False positive rate", { range: [0, 1], constrain: "domain" }),
-      yaxis: axis("True positive rate", { range: [0, 1], scaleanchor: "x", scaleratio: 1 }),
-      legend: { x: 0.98, y: 0.02, xanchor: "right", yanchor: "bottom" },
-    },
-  };
-}
-
-/**
- * ROC curves of a multi-label problem: one curve per class of row-major N×C `scores`/`labels`
- * (flat arrays), named by `names`; classes with a single label value (AUC undefined) are skipped
- * and listed in the title.
- *
- * @example
- * ```ts
- * import { rocFigureMultiLabel } from "./figures.ts";
- * const f = rocFigureMultiLabel([0.9, 0.2, 0.1, 0.8, 0.7, 0.3], [1, 0, 0, 1, 1, 0], ["A", "B"]);
- * if (f.data.length !== 3 || f.data[1].name !== "B (AUC 1.000)") throw new Error();
- * ```
- */
-export function rocFigureMultiLabel(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  names: string[],
-  opts: { title?: string; digits?: number } = {},
-): Figure {
-  const C = names.length;
-  if (scores.length !== labels.length || scores.length % C !== 0) {
-    throw new RangeError(
-      `rocFigureMultiLabel: ${scores.length} scores, ${labels.length} labels, ${C} classes`,
-    );
-  }
-  const curves: RocInput[] = [];
-  const skipped: string[] = [];
-  names.forEach((name, c) => {
-    const s: number[] = [], l: number[] = [];
-    for (let i = c; i < scores.length; i += C) {
-      s.push(scores[i]);
-      l.push(labels[i]);
-    }
-    if (Number.isNaN(auroc(s, l))) skipped.push(name);
-    else curves.push({ name, scores: s, labels: l });
-  });
-  const title = (opts.title ?? "ROC per class") +
-    (skipped.length ? ` (one class only: ${skipped.join(", ")})` : "");
-  return rocFigure(curves, { ...opts, title });
 }
 
 /** One series of per-class bars. */

@@ -15,12 +15,10 @@ export {
   learningCurves,
   PALETTE,
   perClassBars,
-  rocFigure,
-  rocFigureMultiLabel,
-  type RocInput,
   type Run,
   type Trace,
 } from "./figures.ts";
+export { rocFigure, rocFigureMultiLabel, type RocInput } from "./roc.ts";
 export { missingModalityFigure, subsetLabel } from "./missing.ts";
 export {
   extractSlice,
