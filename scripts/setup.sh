@@ -16,6 +16,7 @@ pkgs=(
   python3-scipy          # reference distance transform for HD95/ASSD parity tests
   python3-sklearn        # reference AUROC
   python3-numpy
+  python3-h5py python3-pil   # reference HDF5 and PNG readers for parity tests
   chromium               # headless check that saved HTML reports render
   jupyter-nbconvert python3-nbclient python3-ipykernel   # headless notebook runs
 )
