@@ -111,15 +111,53 @@ export async function saveHtml(figs: Figure[], path: string, title?: string): Pr
 
 type JupyterNs = { display(obj: unknown, opts?: { raw?: boolean }): Promise<void> };
 
+/** Options of {@link mimeBundle} and {@link display}. */
+export type DisplayOptions = {
+  /** `"auto"` (default): HTML fallback included; `"none"`: Plotly JSON only. */
+  html?: "auto" | "none";
+  /** Inline plotly.js in the HTML fallback (guarded by `if (!window.Plotly)`). */
+  includeLib?: boolean;
+};
+
+/**
+ * The Jupyter MIME bundle of a figure: `application/vnd.plotly.v1+json` (the spec itself) and,
+ * unless `html: "none"`, a `text/html` fallback that draws it with `window.Plotly` (plotly.js
+ * inlined first when `includeLib`; require.js's `define` is hidden meanwhile so the UMD bundle
+ * sets `window.Plotly` in the classic notebook too).
+ *
+ * @example
+ * ```ts
+ * import { mimeBundle } from "./display.ts";
+ * const b = await mimeBundle({ data: [{ type: "bar", y: [1] }], layout: {} });
+ * if (!("application/vnd.plotly.v1+json" in b) || !String(b["text/html"]).includes("newPlot")) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export async function mimeBundle(
+  fig: Figure,
+  opts: DisplayOptions = {},
+): Promise<Record<string, unknown>> {
+  const bundleMime: Record<string, unknown> = { "application/vnd.plotly.v1+json": fig };
+  if ((opts.html ?? "auto") === "none") return bundleMime;
+  let head = "";
+  if (opts.includeLib) {
+    const lib = (await plotlyBundle()).replace(/<\/script/gi, "<\\/script");
+    head = "<script>if(!window.Plotly){var __medkdDefine=window.define;window.define=undefined;\n" +
+      lib + "\nwindow.define=__medkdDefine;}</script>\n";
+  }
+  bundleMime["text/html"] = head + figureDiv(fig);
+  return bundleMime;
+}
+
 let libSent = false;
 
 /**
- * Show `fig` inline in a Deno Jupyter notebook: a MIME bundle with
- * `application/vnd.plotly.v1+json` (rendered by JupyterLab / VS Code's Plotly renderer) and a
- * `text/html` fallback (for nbconvert HTML and front-ends without the renderer). The fallback
- * inlines plotly.js in the FIRST figure of the session only, later figures reuse `window.Plotly`
- * (as plotly.py's offline mode does); pass `{ html: "none" }` to leave the fallback out.
- * Returns false and does nothing outside Jupyter.
+ * Show `fig` inline in a Deno Jupyter notebook with {@link mimeBundle}: the Plotly JSON is
+ * rendered by JupyterLab / VS Code's Plotly renderer, the HTML fallback by nbconvert HTML and
+ * front-ends without it. plotly.js is inlined in the FIRST figure of the kernel session only;
+ * later figures reuse `window.Plotly` (as plotly.py's offline mode does). Returns false and does
+ * nothing outside Jupyter (`Deno.jupyter` exists only in the Deno kernel).
  *
  * @example
  * ```ts
@@ -127,10 +165,7 @@ let libSent = false;
  * if (await display({ data: [], layout: {} }) !== false) throw new Error("not in Jupyter");
  * ```
  */
-export async function display(
-  fig: Figure,
-  opts: { html?: "auto" | "none" } = {},
-): Promise<boolean> {
+export async function display(fig: Figure, opts: DisplayOptions = {}): Promise<boolean> {
   let jupyter: JupyterNs | undefined;
   try {
     // the getter throws outside `deno jupyter`
@@ -139,19 +174,9 @@ export async function display(
     return false;
   }
   if (!jupyter || typeof jupyter.display !== "function") return false;
-  const bundleMime: Record<string, unknown> = { "application/vnd.plotly.v1+json": fig };
-  if ((opts.html ?? "auto") !== "none") {
-    let head = "";
-    if (!libSent) {
-      // hide require.js's define (classic notebook) so the UMD bundle sets window.Plotly
-      const lib = (await plotlyBundle()).replace(/<\/script/gi, "<\\/script");
-      head =
-        "<script>if(!window.Plotly){var __medkdDefine=window.define;window.define=undefined;\n" +
-        lib + "\nwindow.define=__medkdDefine;}</script>\n";
-      libSent = true;
-    }
-    bundleMime["text/html"] = head + figureDiv(fig);
-  }
-  await jupyter.display(bundleMime, { raw: true });
+  const includeLib = opts.includeLib ?? !libSent;
+  const b = await mimeBundle(fig, { ...opts, includeLib });
+  if (includeLib && b["text/html"]) libSent = true;
+  await jupyter.display(b, { raw: true });
   return true;
 }

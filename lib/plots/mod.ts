@@ -31,7 +31,9 @@ export {
 } from "./overlay.ts";
 export {
   display,
+  type DisplayOptions,
   figureDiv,
+  mimeBundle,
   plotlyBundle,
   PlotlyBundleError,
   reportHtml,

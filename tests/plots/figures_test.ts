@@ -7,6 +7,7 @@ import {
   extractSlice,
   heatmapFigure,
   learningCurves,
+  mimeBundle,
   missingModalityFigure,
   perClassBars,
   rocFigure,
@@ -161,6 +162,21 @@ Deno.test("slicePng: side-by-side overlay PNG decodes with blended colours", () 
   assert.deepEqual(Array.from(extractSlice(image, [X, Y], 2, 0).data), Array.from(image));
 });
 
-Deno.test("display is a harmless no-op outside Jupyter", async () => {
-  assert.equal(await display(rocFigure([])), false);
+Deno.test("display is a harmless no-op outside Jupyter; the MIME bundle it would send", async () => {
+  const fig = rocFigure([{ name: "A", scores: [0.1, 0.9], labels: [0, 1] }]);
+  assert.equal(await display(fig), false);
+  const b = await mimeBundle(fig, { includeLib: true });
+  assert.deepEqual(Object.keys(b).sort(), ["application/vnd.plotly.v1+json", "text/html"]);
+  assert.equal(b["application/vnd.plotly.v1+json"], fig);
+  const html = String(b["text/html"]);
+  assert.ok(
+    html.length > 1e6 && html.includes("if(!window.Plotly)") && html.includes("Plotly.newPlot"),
+  );
+  // the inlined library cannot close its <script> early: exactly two closing tags
+  assert.equal(html.match(/<\/script/gi)?.length, 2);
+  const small = await mimeBundle(fig);
+  assert.ok(String(small["text/html"]).length < 5000);
+  assert.deepEqual(Object.keys(await mimeBundle(fig, { html: "none" })), [
+    "application/vnd.plotly.v1+json",
+  ]);
 });
