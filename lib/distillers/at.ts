@@ -76,7 +76,16 @@ export function atLoss(sFeat: tf.Tensor, tFeat: tf.Tensor, opts: AtOptions): tf.
   });
 }
 
-/** AT distiller over pairs of stages; one logged term per pair (`at_<studentTap>`), summed. */
+/**
+ * AT distiller over pairs of stages; one logged term per pair (`at_<studentTap>`), summed.
+ *
+ * @example
+ * ```ts
+ * import { atDistiller } from "./at.ts";
+ * const d = atDistiller({ p: 2, pairs: [["s1", "s1"], ["s2", "s2"]] });
+ * if (d.taps.student.join() !== "s1,s2") throw new Error("taps");
+ * ```
+ */
 export function atDistiller(
   opts: AtOptions & { pairs: [student: string, teacher: string][] },
 ): Distiller {

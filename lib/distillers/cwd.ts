@@ -36,7 +36,16 @@ export function cwdLoss(
   });
 }
 
-/** CWD distiller, on the logits by default (Synapse) or on a named tap pair. */
+/**
+ * CWD distiller, on the logits by default (Synapse) or on a named tap pair.
+ *
+ * @example
+ * ```ts
+ * import { cwdDistiller } from "./cwd.ts";
+ * const d = cwdDistiller({ temperature: 4 });
+ * if (d.taps.teacher[0] !== "logits") throw new Error("taps");
+ * ```
+ */
 export function cwdDistiller(
   opts: { temperature: number; student?: string; teacher?: string },
 ): Distiller {

@@ -68,7 +68,16 @@ export function distLoss(
   return { loss, inter, intra };
 }
 
-/** DIST distiller on the logits; logs `inter` and `intra` (β, γ applied). */
+/**
+ * DIST distiller on the logits; logs `inter` and `intra` (β, γ applied).
+ *
+ * @example
+ * ```ts
+ * import { distDistiller } from "./dist.ts";
+ * const d = distDistiller({ beta: 1, gamma: 1, temperature: 1 });
+ * if (d.name !== "dist") throw new Error(d.name);
+ * ```
+ */
 export function distDistiller(opts: DistOptions): Distiller {
   return {
     name: "dist",

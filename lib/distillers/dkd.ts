@@ -84,6 +84,13 @@ export function dkdLoss(
  * DKD distiller on the logits with labels `batch.y`. `warmupSteps`: the loss is scaled by
  * min(step / warmupSteps, 1) as mdistiller's warm-up (per step instead of per epoch); 0 = off.
  * Logs `tckd` and `nckd` (α, β and warm-up applied).
+ *
+ * @example
+ * ```ts
+ * import { dkdDistiller } from "./dkd.ts";
+ * const d = dkdDistiller({ alpha: 1, beta: 20, temperature: 4, warmupSteps: 100 });
+ * if (d.taps.student[0] !== "logits") throw new Error("taps");
+ * ```
  */
 export function dkdDistiller(opts: DkdOptions & { warmupSteps?: number }): Distiller {
   return {

@@ -29,6 +29,15 @@ export function fitnetLoss(sProjected: tf.Tensor, tFeat: tf.Tensor): tf.Scalar {
 /**
  * A 1×1 conv connector (with bias) from `cin` to `cout` channels, weights U(±1/√cin) from `rng`
  * (PyTorch's default), as a small functional model `[N, h, w, cin] → [N, h, w, cout]`.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { conv1x1Connector } from "./fitnet.ts";
+ * const c = conv1x1Connector("hint", 4, 8, createRng(1));
+ * if (c.countParams() !== 4 * 8 + 8) throw new Error("params");
+ * c.dispose();
+ * ```
  */
 export function conv1x1Connector(
   name: string,
@@ -45,7 +54,19 @@ export function conv1x1Connector(
   return model;
 }
 
-/** FitNet distiller: one hint pair, one connector. */
+/**
+ * FitNet distiller: one hint pair, one connector.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { fitnetDistiller } from "./fitnet.ts";
+ * const d = fitnetDistiller({ student: "s2", teacher: "t2" });
+ * const [c] = d.build({ studentShapes: { s2: [null, 4, 4, 3] }, teacherShapes: { t2: [null, 4, 4, 5] }, rng: createRng(0) });
+ * if (c.outputs[0].shape.at(-1) !== 5) throw new Error("connector width");
+ * c.dispose();
+ * ```
+ */
 export function fitnetDistiller(opts: { student: string; teacher: string }): Distiller {
   let connector: tf.LayersModel | undefined;
   return {

@@ -13,7 +13,18 @@ import { klSum, resizeBilinear, stopGradient, torchUniform } from "./util.ts";
 /** A 1×1 conv adapter: kernel `[1, 1, cin, cout]` and bias `[cout]`. */
 export type Adapter = { kernel: tf.Tensor4D; bias: tf.Tensor1D };
 
-/** Sample a fresh adapter, weights and bias U(±1/√cin) (PyTorch default), from `rng`. */
+/**
+ * Sample a fresh adapter, weights and bias U(±1/√cin) (PyTorch default), from `rng`.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { sampleAdapter } from "./hlfd.ts";
+ * const a = sampleAdapter(createRng(1), 4, 2);
+ * if (a.kernel.shape.join() !== "1,1,4,2" || Math.max(...a.kernel.dataSync()) > 0.5) throw new Error();
+ * a.kernel.dispose(); a.bias.dispose();
+ * ```
+ */
 export function sampleAdapter(rng: Rng, cin: number, cout: number): Adapter {
   return {
     kernel: torchUniform(rng, [1, 1, cin, cout], cin) as tf.Tensor4D,
@@ -39,6 +50,14 @@ function catSmallest(maps: tf.Tensor[]): tf.Tensor4D {
 /**
  * HLFD's KL: T²·Σ q·(log q − log p) / (N·C·H·W/2), p = log-softmax(logitsS/T), q = softmax(target/T)
  * over channels. The code's "batchmean" on rows of 2 gives the /2 (K2).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { hlfdKl } from "./hlfd.ts";
+ * const z = tf.randomNormal([1, 2, 2, 4], 0, 1, "float32", 1);
+ * if (Math.abs(hlfdKl(z, z).dataSync()[0]) > 1e-6) throw new Error("KL(z, z) = 0");
+ * ```
  */
 export function hlfdKl(logitsS: tf.Tensor, target: tf.Tensor, temperature = 4): tf.Scalar {
   const T = temperature;
@@ -48,12 +67,34 @@ export function hlfdKl(logitsS: tf.Tensor, target: tf.Tensor, temperature = 4): 
   });
 }
 
-/** KL(s → t): adapter on the student map, resized (bilinear) to t's side; teacher detached. */
+/**
+ * KL(s → t): adapter on the student map, resized (bilinear) to t's side; teacher detached.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { klProjected } from "./hlfd.ts";
+ * const a = { kernel: tf.ones([1, 1, 3, 2]) as tf.Tensor4D, bias: tf.zeros([2]) as tf.Tensor1D };
+ * const l = klProjected(tf.ones([1, 2, 2, 3]), tf.zeros([1, 4, 4, 2]), a);
+ * if (Math.abs(l.dataSync()[0]) > 1e-6) throw new Error("equal channels: uniform vs uniform");
+ * ```
+ */
 export function klProjected(s: tf.Tensor, t: tf.Tensor, a: Adapter, temperature = 4): tf.Scalar {
   return tf.tidy(() => hlfdKl(resizeBilinear(conv1(s, a), size(t)), stopGradient(t), temperature));
 }
 
-/** KLcat(list s → t): students resized to the smallest, concatenated, adapter, resized to t. */
+/**
+ * KLcat(list s → t): students resized to the smallest, concatenated, adapter, resized to t.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { klCat } from "./hlfd.ts";
+ * const a = { kernel: tf.zeros([1, 1, 5, 2]) as tf.Tensor4D, bias: tf.zeros([2]) as tf.Tensor1D };
+ * const l = klCat([tf.ones([1, 4, 4, 2]), tf.ones([1, 2, 2, 3])], tf.zeros([1, 4, 4, 2]), a);
+ * if (Math.abs(l.dataSync()[0]) > 1e-6) throw new Error("zero adapter: uniform vs uniform");
+ * ```
+ */
 export function klCat(ss: tf.Tensor[], t: tf.Tensor, a: Adapter, temperature = 4): tf.Scalar {
   return tf.tidy(() => klProjected(catSmallest(ss), t, a, temperature));
 }
@@ -61,6 +102,15 @@ export function klCat(ss: tf.Tensor[], t: tf.Tensor, a: Adapter, temperature = 4
 /**
  * KLrec(s ← list t): teachers resized to the smallest teacher side, concatenated, adapter applied
  * to the teacher side, resized to s's side; the student map is used directly as logits.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { klRec } from "./hlfd.ts";
+ * const a = { kernel: tf.zeros([1, 1, 4, 3]) as tf.Tensor4D, bias: tf.zeros([3]) as tf.Tensor1D };
+ * const l = klRec(tf.zeros([1, 4, 4, 3]), [tf.ones([1, 2, 2, 2]), tf.ones([1, 1, 1, 2])], a);
+ * if (Math.abs(l.dataSync()[0]) > 1e-6) throw new Error("uniform vs uniform");
+ * ```
  */
 export function klRec(s: tf.Tensor, ts: tf.Tensor[], a: Adapter, temperature = 4): tf.Scalar {
   return tf.tidy(() => {
@@ -69,17 +119,47 @@ export function klRec(s: tf.Tensor, ts: tf.Tensor[], a: Adapter, temperature = 4
   });
 }
 
-/** HLFD's AT (p = 4, Σ over positions, mean over N; student resized to the teacher's side). */
+/**
+ * HLFD's AT (p = 4, Σ over positions, mean over N; student resized to the teacher's side).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { hlfdAt } from "./hlfd.ts";
+ * const f = tf.randomNormal([1, 4, 4, 2], 0, 1, "float32", 2);
+ * if (hlfdAt(f, f).dataSync()[0] > 1e-10) throw new Error("AT(f, f) = 0");
+ * ```
+ */
 export function hlfdAt(s: tf.Tensor, t: tf.Tensor, p = 4): tf.Scalar {
   return atLoss(s, t, { p, reduction: "sum" });
 }
 
-/** ATcat(list s → t): students resized to the smallest, concatenated, then AT against t. */
+/**
+ * ATcat(list s → t): students resized to the smallest, concatenated, then AT against t.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { atCat } from "./hlfd.ts";
+ * const l = atCat([tf.ones([1, 4, 4, 2]), tf.ones([1, 2, 2, 3])], tf.ones([1, 2, 2, 5]));
+ * if (l.dataSync()[0] > 1e-10) throw new Error("flat maps agree");
+ * ```
+ */
 export function atCat(ss: tf.Tensor[], t: tf.Tensor, p = 4): tf.Scalar {
   return tf.tidy(() => hlfdAt(catSmallest(ss), t, p));
 }
 
-/** ATrec(s ← list t): teachers fused at the smallest side, resized to s's side, AT(s, fused). */
+/**
+ * ATrec(s ← list t): teachers fused at the smallest side, resized to s's side, AT(s, fused).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { atRec } from "./hlfd.ts";
+ * const l = atRec(tf.ones([1, 4, 4, 2]), [tf.ones([1, 2, 2, 3]), tf.ones([1, 1, 1, 3])]);
+ * if (l.dataSync()[0] > 1e-10) throw new Error("flat maps agree");
+ * ```
+ */
 export function atRec(s: tf.Tensor, ts: tf.Tensor[], p = 4): tf.Scalar {
   return tf.tidy(() => {
     const fused = resizeBilinear(catSmallest(ts.map((t) => stopGradient(t))), size(s));

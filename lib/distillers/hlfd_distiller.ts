@@ -17,6 +17,15 @@ const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
  * names (default: identical; s_out / t_out are the logits). Adapters are drawn from the loop's
  * checkpointed RNG on every call (faithful K1). Terms: `pix` (×α, 0.1) and `feat` (×β1, 0.9);
  * `attn_kd` has only `feat`, weighted 1.0 as in the code.
+ *
+ * @example
+ * ```ts
+ * import { hlfdDistiller } from "./hlfd_distiller.ts";
+ * const d = hlfdDistiller();
+ * if (d.name !== "hlfd" || !d.taps.teacher.includes("logits")) throw new Error("taps");
+ * const skd = hlfdDistiller({ lossType: "wo_feedback" });
+ * if (skd.taps.student.join() !== "logits,s_e5") throw new Error(skd.taps.student.join());
+ * ```
  */
 export function hlfdDistiller(
   opts: {

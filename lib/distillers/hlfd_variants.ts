@@ -20,7 +20,15 @@ export type KitsLossType =
   | "cat_feedback_ours"
   | "recursive_feedback_ours";
 
-/** Student and teacher roles (s_out / t_out = logits) each method reads. */
+/**
+ * Student and teacher roles (s_out / t_out = logits) each method reads.
+ *
+ * @example
+ * ```ts
+ * import { kitsRoles } from "./hlfd_variants.ts";
+ * if (kitsRoles("attn_kd").t.join() !== "t_e5") throw new Error("roles");
+ * ```
+ */
 export function kitsRoles(type: KitsLossType): { s: string[]; t: string[] } {
   const e = (p: string, ks: number[]) => ks.map((k) => `${p}_e${k}`);
   const d = (p: string, ks: number[]) => ks.map((k) => `${p}_d${k}`);

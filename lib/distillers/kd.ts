@@ -121,6 +121,14 @@ export function cxr8FocalLoss(
  * KD distiller on the logits. Dense logits of different sides: the student's are resized to the
  * teacher's by nearest interpolation (Synapse §4.2, Attn-UNet/ConvNeXt teachers).
  * Multi-label (`multiLabel: true`): {@link multiLabelKdLoss}.
+ *
+ * @example
+ * ```ts
+ * import { kdDistiller } from "./kd.ts";
+ * const d = kdDistiller({ temperature: 2 });
+ * const m = kdDistiller({ temperature: 2, multiLabel: true });
+ * if (d.name !== "kd" || m.name !== "kd_multilabel") throw new Error("names");
+ * ```
  */
 export function kdDistiller(
   opts: KdOptions & { multiLabel?: boolean; mode?: MultiLabelKdOptions["mode"] },

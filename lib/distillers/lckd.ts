@@ -84,6 +84,13 @@ export function electTeachers(scores: number[][]): number[] {
  * `present: number[]` (default all). Every `electEvery` steps (after the update, at step % N == 0,
  * steps counted from 0 as in the original), `elect(step)` returns the scores for
  * {@link electTeachers}. Teachers start as [0] (flair). Term `lckd` = λ·L_KD (λ default 0.1).
+ *
+ * @example
+ * ```ts
+ * import { lckdDistiller } from "./lckd.ts";
+ * const d = lckdDistiller({ featureTaps: ["f0", "f1", "f2", "f3"], lambda: 0.1 });
+ * if ((d.state!() as { teachers: number[] }).teachers.join() !== "0") throw new Error("flair first");
+ * ```
  */
 export function lckdDistiller(
   opts: {

@@ -34,7 +34,17 @@ export function mdnetFocalLoss(logits: tf.Tensor, target: tf.Tensor): tf.Scalar 
   });
 }
 
-/** One-hot labels → MD-Net's smoothed targets: 0.933 at the class, 0.033 elsewhere (sum 0.999). */
+/**
+ * One-hot labels → MD-Net's smoothed targets: 0.933 at the class, 0.033 elsewhere (sum 0.999).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { mdnetSmoothTargets } from "./mdnet.ts";
+ * const y = mdnetSmoothTargets(tf.tensor1d([2], "int32"));
+ * if (Math.abs(y.dataSync()[2] - 0.933) > 1e-6 || Math.abs(y.dataSync()[0] - 0.033) > 1e-6) throw new Error();
+ * ```
+ */
 export function mdnetSmoothTargets(labels: tf.Tensor, classes = 3): tf.Tensor2D {
   return tf.tidy(() =>
     tf.add(tf.mul(tf.oneHot(tf.cast(labels, "int32"), classes), 0.9), 0.033) as tf.Tensor2D
@@ -82,6 +92,16 @@ export function mdnetLoss(
  * belongs to no optimiser (§4) but passes gradients to the student — and the learnable weights
  * `w` (ones, own fixed lr 0.05 via {@link Distiller.variables}). Batch field `clinical` [B, J].
  * Co-train the teacher with {@link mdnetFocalLoss} as its task loss (the loop's co-trained mode).
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { mdnetDistiller } from "./mdnet.ts";
+ * const d = mdnetDistiller();
+ * d.build({ studentShapes: { s: [null, 16] }, teacherShapes: {}, rng: createRng(0) });
+ * if (d.variables!()[0].lr !== 0.05) throw new Error("w at lr 0.05");
+ * d.dispose!();
+ * ```
  */
 export function mdnetDistiller(
   opts: { pre?: string; hbp?: string; clinicalFrom?: string; wLr?: number; freezeW?: boolean } = {},

@@ -9,7 +9,17 @@ import type { Distiller } from "./types.ts";
 import { DistillerError } from "./types.ts";
 import { resizeNearest, sameShape, side, stopGradient, tap } from "./util.ts";
 
-/** Adaptive average pooling of an NHWC map to l×l bins (bin i: ⌊i·H/l⌋ … ⌈(i+1)·H/l⌉). */
+/**
+ * Adaptive average pooling of an NHWC map to l×l bins (bin i: ⌊i·H/l⌋ … ⌈(i+1)·H/l⌉).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { adaptiveAvgPool } from "./reviewkd.ts";
+ * const p = adaptiveAvgPool(tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]), 2);
+ * if (p.dataSync().join() !== "3,4,6,7") throw new Error(p.dataSync().join());
+ * ```
+ */
 export function adaptiveAvgPool(x: tf.Tensor4D, l: number): tf.Tensor4D {
   const [h, w] = side(x);
   if (h % l === 0 && w % l === 0) return tf.avgPool(x, [h / l, w / l], [h / l, w / l], "valid");
@@ -187,7 +197,17 @@ export class AbfLayer extends tf.layers.Layer {
 }
 tf.serialization.registerClass(AbfLayer);
 
-/** One ABF connector as a functional model: inputs [x] or [x, residual] → [y, x']. */
+/**
+ * One ABF connector as a functional model: inputs [x] or [x, residual] → [y, x'].
+ *
+ * @example
+ * ```ts
+ * import { abfConnector } from "./reviewkd.ts";
+ * const m = abfConnector({ inChannels: 3, midChannels: 4, outChannels: 5, fuse: true, outSize: null, seed: 1 });
+ * if (m.inputs.length !== 2 || m.outputs[0].shape.at(-1) !== 5) throw new Error("shape");
+ * m.dispose();
+ * ```
+ */
 export function abfConnector(cfg: AbfConfig & { residualChannels?: number }): tf.LayersModel {
   const name = cfg.name ?? "abf";
   const x = tf.input({ shape: [null, null, cfg.inChannels], name: `${name}_x` });
@@ -202,6 +222,20 @@ export function abfConnector(cfg: AbfConfig & { residualChannels?: number }): tf
  * ReviewKD distiller. `pairs` from the DEEPEST stage to the shallowest (s4, s3, s2, s1); one ABF
  * per stage (mid 512 in the Synapse study), HCL per stage with weight 1 each (logged
  * `hcl_<studentTap>`). Taps are the pre-ReLU residual sums (Synapse §3.5).
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "../random/mod.ts";
+ * import { reviewKdDistiller } from "./reviewkd.ts";
+ * const d = reviewKdDistiller({ pairs: [["s4", "t4"], ["s3", "t3"]], midChannels: 8 });
+ * const abfs = d.build({
+ *   studentShapes: { s4: [null, 2, 2, 6], s3: [null, 4, 4, 3] },
+ *   teacherShapes: { t4: [null, 2, 2, 7], t3: [null, 4, 4, 5] },
+ *   rng: createRng(0),
+ * });
+ * if (abfs.length !== 2 || abfs[1].inputs.length !== 2) throw new Error("one ABF per stage");
+ * abfs.forEach((m) => m.dispose());
+ * ```
  */
 export function reviewKdDistiller(
   opts: { pairs: [student: string, teacher: string][]; midChannels?: number; weights?: number[] },

@@ -124,6 +124,19 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
 /**
  * Load the weights saved by {@link saveModel} into an already built model of the same
  * architecture, by position (layer names may differ between builds in one process).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { loadWeightsInto, saveModel } from "./checkpoint.ts";
+ * const mk = () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * const a = mk(), b = mk();
+ * const dir = await Deno.makeTempDir();
+ * await saveModel(dir, a);
+ * await loadWeightsInto(dir, b);
+ * if (a.getWeights()[0].dataSync().join() !== b.getWeights()[0].dataSync().join()) throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function loadWeightsInto(dir: string, model: tf.LayersModel): Promise<void> {
   const { specs, data } = await readModelDir(dir);
@@ -147,7 +160,20 @@ export async function loadWeightsInto(dir: string, model: tf.LayersModel): Promi
   tf.dispose(Object.values(named));
 }
 
-/** Save named tensors as `<name>.json` (specs) + `<name>.bin` in `dir`. */
+/**
+ * Save named tensors as `<name>.json` (specs) + `<name>.bin` in `dir`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { loadTensors, saveTensors } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * await saveTensors(dir, "opt", { "w#m": tf.tensor1d([1, 2]) });
+ * const back = await loadTensors(dir, "opt");
+ * if (back["w#m"].dataSync().join() !== "1,2") throw new Error();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export async function saveTensors(
   dir: string,
   name: string,

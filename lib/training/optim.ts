@@ -153,7 +153,16 @@ export function clipByGlobalNorm(
   return { grads: grads.map((g) => (coef < 1 ? tf.mul(g, coef) : tf.clone(g))), norm };
 }
 
-/** √Σ‖g‖² over all gradients (NaN/Inf propagate). */
+/**
+ * √Σ‖g‖² over all gradients (NaN/Inf propagate).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { globalNorm } from "./optim.ts";
+ * if (globalNorm([tf.tensor1d([3]), tf.tensor1d([4])]) !== 5) throw new Error("norm");
+ * ```
+ */
 export function globalNorm(grads: tf.Tensor[]): number {
   if (grads.length === 0) return 0;
   return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);

@@ -43,7 +43,15 @@ function isTty(): boolean {
   }
 }
 
-/** `h:mm:ss` or `m:ss`. */
+/**
+ * `h:mm:ss` or `m:ss`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./progress.ts";
+ * if (formatDuration(3725) !== "1:02:05") throw new Error();
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
   const s = Math.round(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);

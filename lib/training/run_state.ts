@@ -26,7 +26,23 @@ export type RunParts = {
   optimizer: Optimizer;
 };
 
-/** Write a checkpoint of `parts` plus the JSON `state` to `dir`, atomically. */
+/**
+ * Write a checkpoint of `parts` plus the JSON `state` to `dir`, atomically.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { Optimizer } from "./optim.ts";
+ * import { loadRunState, saveRunState } from "./run_state.ts";
+ * const mk = () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * const parts = { student: mk(), connectors: [], extras: [], optimizer: new Optimizer({ kind: "sgd" }) };
+ * const dir = await Deno.makeTempDir();
+ * await saveRunState(`${dir}/last`, parts, { step: 7 });
+ * const st = await loadRunState(`${dir}/last`, { ...parts, student: mk() });
+ * if (st?.step !== 7) throw new Error("step");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export async function saveRunState(
   dir: string,
   parts: RunParts,

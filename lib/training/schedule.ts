@@ -8,7 +8,15 @@
 /** `lr = schedule(i)` for iteration i = 0, 1, … */
 export type Schedule = (step: number) => number;
 
-/** A constant learning rate. */
+/**
+ * A constant learning rate.
+ *
+ * @example
+ * ```ts
+ * import { constantLr } from "./schedule.ts";
+ * if (constantLr(0.1)(1000) !== 0.1) throw new Error();
+ * ```
+ */
 export function constantLr(lr: number): Schedule {
   return () => lr;
 }
@@ -58,7 +66,16 @@ export function stepLr(o: { base: number; stepSize: number; gamma: number }): Sc
   return (i) => o.base * Math.pow(o.gamma, Math.floor(i / o.stepSize));
 }
 
-/** Evaluate a per-epoch schedule per iteration: epoch = ⌊i / itersPerEpoch⌋. */
+/**
+ * Evaluate a per-epoch schedule per iteration: epoch = ⌊i / itersPerEpoch⌋.
+ *
+ * @example
+ * ```ts
+ * import { perEpoch, stepLr } from "./schedule.ts";
+ * const s = perEpoch(stepLr({ base: 1, stepSize: 1, gamma: 0.5 }), 10);
+ * if (s(9) !== 1 || s(10) !== 0.5) throw new Error();
+ * ```
+ */
 export function perEpoch(inner: Schedule, itersPerEpoch: number): Schedule {
   return (i) => inner(Math.floor(i / itersPerEpoch));
 }
