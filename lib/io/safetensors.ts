@@ -182,7 +182,7 @@ function permutation(cls: string, rank: number): number[] | null {
   if (rank <= 1) return null;
   if (cls === "Dense") return [1, 0];
   if (cls === "DepthwiseConv2D") return [2, 3, 0, 1]; // (C·m, 1, kh, kw) → (kh, kw, C·m, 1)
-  if (cls === "Conv2DTranspose" || cls === "Conv3DTranspose") {
+  if (cls === "Conv2DTranspose" || cls === "Conv3DTranspose" || cls === "MedkdPatchConvTranspose") {
     return rank === 4 ? [2, 3, 1, 0] : [2, 3, 4, 1, 0]; // (I, O, k…) → (k…, O, I)
   }
   return rank === 4 ? [2, 3, 1, 0] : rank === 5 ? [2, 3, 4, 1, 0] : null; // (O, I, k…) → (k…, I, O)

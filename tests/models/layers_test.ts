@@ -7,6 +7,7 @@ import {
   BatchStatNorm,
   ChannelScale,
   Crop,
+  DepthToSpace,
   DepthwiseConvTranspose2D,
   DropPath,
   GroupConv2D,
@@ -15,6 +16,7 @@ import {
   LayerScale,
   MultiHeadSelfAttention,
   Pad,
+  PatchConvTranspose,
   PatchMerging,
   ResizeToShape,
   UpSampling3D,
@@ -386,4 +388,37 @@ Deno.test("DepthwiseConvTranspose2D matches PyTorch's transposed-conv rule", asy
     [[3, 3, 2]],
     [randn([1, 3, 3, 2], 36)],
   );
+});
+
+Deno.test("PatchConvTranspose equals TF.js conv2dTranspose (k = s = 2); DepthToSpace gradients", async () => {
+  const l = new PatchConvTranspose({
+    filters: 3,
+    kernelSize: 2,
+    kernelInit: { kind: "normal", std: 1, seed: 8 },
+  });
+  const x = randn([1, 3, 2, 4], 37);
+  const y = l.apply(x) as tf.Tensor;
+  const ref = tf.conv2dTranspose(
+    x as tf.Tensor4D,
+    l.getWeights()[0] as tf.Tensor4D,
+    [1, 6, 4, 3],
+    2,
+    "valid",
+  );
+  close(y.dataSync(), ref.dataSync(), 1e-4);
+  checkLayerGradients(
+    new PatchConvTranspose({
+      filters: 2,
+      kernelSize: 2,
+      useBias: true,
+      kernelInit: { kind: "normal", std: 0.5, seed: 9 },
+    }),
+    [randn([1, 2, 2, 2, 3], 38)],
+  );
+  const d2s = new DepthToSpace({ blockSize: 2 });
+  close((d2s.apply(x) as tf.Tensor).dataSync(), tf.depthToSpace(x as tf.Tensor4D, 2).dataSync(), 0);
+  checkLayerGradients(new DepthToSpace({ blockSize: 2 }), [randn([1, 2, 3, 8], 39)]);
+  await roundTrip(new PatchConvTranspose({ filters: 2, kernelSize: 2 }), [[2, 2, 2, 3]], [
+    randn([1, 2, 2, 2, 3], 40),
+  ]);
 });

@@ -329,6 +329,110 @@ export class DepthwiseConvTranspose2D extends tf.layers.Layer {
   }
 }
 
+/**
+ * Transposed convolution with kernel = stride (non-overlapping; PyTorch `ConvTranspose2d/3d(k=s)`,
+ * e.g. the LCKD / UNETR up-convs), computed as a channel matmul to k^d·Cout followed by depth to
+ * space — differentiable everywhere (TF.js has no gradient for Conv3DBackpropInputV2, the op
+ * behind its 3D transposed convolution). Kernel layout [k…, Cout, Cin] as TF.js's.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { PatchConvTranspose } from "./conv.ts";
+ * const l = new PatchConvTranspose({ filters: 3, kernelSize: 2 });
+ * const y = l.apply(tf.ones([1, 2, 2, 2, 4])) as tf.Tensor;
+ * if (y.shape.join() !== "1,4,4,4,3" || l.countParams() !== 96) throw new Error("bad up-conv");
+ * ```
+ */
+export class PatchConvTranspose extends tf.layers.Layer {
+  static className = "MedkdPatchConvTranspose";
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly useBias: boolean;
+  readonly kernelInit: InitSpec;
+  private kernel?: tf.LayerVariable;
+  private bias?: tf.LayerVariable;
+
+  constructor(
+    args: LayerArgs & {
+      filters: number;
+      kernelSize: number;
+      useBias?: boolean;
+      kernelInit?: InitSpec;
+    },
+  ) {
+    super(args);
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.useBias = args.useBias ?? false;
+    this.kernelInit = args.kernelInit ?? { kind: "normal", std: 0.02, seed: 0 };
+  }
+
+  override build(s: tf.Shape | tf.Shape[]): void {
+    const shape = singleShape(s);
+    const cin = channels(shape, "PatchConvTranspose");
+    const rank = shape.length - 2;
+    const k = this.kernelSize;
+    this.kernel = this.addWeight(
+      "kernel",
+      [...Array(rank).fill(k), this.filters, cin],
+      "float32",
+      makeInit(this.kernelInit),
+    );
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.filters], "float32", tf.initializers.zeros());
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = singleShape(s);
+    const k = this.kernelSize;
+    return [shape[0], ...shape.slice(1, -1).map((d) => (d == null ? null : d * k)), this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const rank = x.rank - 2, k = this.kernelSize, co = this.filters;
+      const w = this.kernel!.read();
+      const cin = w.shape[w.rank - 1];
+      // [k…, Cout, Cin] → [Cin, k…·Cout]
+      const perm = [rank + 1, ...Array.from({ length: rank + 1 }, (_, i) => i)];
+      const wm = tf.reshape(tf.transpose(w, perm), [cin, -1]) as tf.Tensor2D;
+      const sp = x.shape.slice(1, -1);
+      const y = tf.reshape(tf.matMul(tf.reshape(x, [-1, cin]) as tf.Tensor2D, wm), [
+        x.shape[0],
+        ...sp,
+        ...Array(rank).fill(k),
+        co,
+      ]);
+      // interleave: [n, s1, s2, (s3), k1, k2, (k3), co] → [n, s1, k1, s2, k2, (s3, k3), co]
+      const order = [0];
+      for (let i = 0; i < rank; i++) order.push(1 + i, 1 + rank + i);
+      order.push(1 + 2 * rank);
+      let out: tf.Tensor = tf.reshape(tf.transpose(y, order), [
+        x.shape[0],
+        ...sp.map((d) => d * k),
+        co,
+      ]);
+      if (this.bias) out = tf.add(out, this.bias.read());
+      return out;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      useBias: this.useBias,
+      kernelInit: this.kernelInit,
+    };
+  }
+}
+
+tf.serialization.registerClass(PatchConvTranspose);
 tf.serialization.registerClass(DepthwiseConvTranspose2D);
 tf.serialization.registerClass(WSConv);
 tf.serialization.registerClass(GroupConv2D);

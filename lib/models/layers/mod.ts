@@ -26,7 +26,7 @@ export {
   DropPath,
   LayerScale,
 } from "./elementwise.ts";
-export { DepthwiseConvTranspose2D, GroupConv2D, WSConv } from "./conv.ts";
+export { DepthwiseConvTranspose2D, GroupConv2D, PatchConvTranspose, WSConv } from "./conv.ts";
 export { attend, CrossAttention, denseLast, MultiHeadSelfAttention } from "./attention.ts";
 export { PatchMerging, WindowAttention } from "./window.ts";
 export { ModalityToBatch, RegroupModalities } from "./modality.ts";

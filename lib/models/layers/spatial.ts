@@ -296,7 +296,14 @@ export class DepthToSpace extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => tf.depthToSpace(single(inputs) as tf.Tensor4D, this.blockSize, "NHWC"));
+    // reshape/transpose form: differentiable (TF.js registers no DepthToSpace gradient).
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const [n, h, w, c] = x.shape;
+      const b = this.blockSize, co = c / (b * b);
+      const y = tf.transpose(tf.reshape(x, [n, h, w, b, b, co]), [0, 1, 3, 2, 4, 5]);
+      return tf.reshape(y, [n, h * b, w * b, co]);
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

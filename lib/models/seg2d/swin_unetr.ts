@@ -53,8 +53,16 @@ function swinUnetr(b: Builder, o: ModelOptions & { width: number }): Graph {
   const fs = scaled(48, o.width);
   const heads = [3, 6, 12, 24];
   const input = tf.input({ shape: o.inputShape, name: "image" });
+  // Parameter-free LayerNorm (MONAI `F.layer_norm` without weights): a frozen γ = 1, β = 0
+  // LayerNorm (TF.js's center/scale = false path records an undefined tensor for the gradient).
   const pn = (x: T, name: string) =>
-    tf.layers.layerNormalization({ axis: -1, center: false, scale: false, name }).apply(x) as T;
+    tf.layers.layerNormalization({
+      axis: -1,
+      trainable: false,
+      gammaInitializer: tf.initializers.ones(),
+      betaInitializer: tf.initializers.zeros(),
+      name,
+    }).apply(x) as T;
   let x = conv(
     b,
     input,

@@ -24,6 +24,7 @@ import {
   InstanceNorm,
   ModalityToBatch,
   Pad,
+  PatchConvTranspose,
   RegroupModalities,
   ResizeToShape,
   WSConv,
@@ -148,13 +149,10 @@ function dualNet(b: Builder, o: ModelOptions & { width: number }): Graph {
     })
       .apply(skips[skips.length - 1 - i]) as T;
     const cin = y.shape[4] as number;
-    y = tf.layers.conv3dTranspose({
+    y = new PatchConvTranspose({
       filters: c,
       kernelSize: 2,
-      strides: 2,
-      padding: "valid",
-      useBias: false,
-      kernelInitializer: b.init("kaiming_out", c * 8, cin * 8),
+      kernelInit: b.spec("kaiming_out", c * 8, cin * 8),
       name: `up${i}.transpose`,
     }).apply(y) as T;
     y = add([y, wsNormAct(b, skip, c, 1, `up${i}.skip`)], `up${i}.add`);
