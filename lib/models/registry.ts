@@ -15,6 +15,7 @@ import { SWIN_UNETR } from "./seg2d/swin_unetr.ts";
 import { TRANSUNET } from "./seg2d/transunet.ts";
 import { MEDNEXT } from "./seg2d/mednext.ts";
 import { MISSFORMER } from "./seg2d/missformer.ts";
+import { UPERNET } from "./seg2d/upernet.ts";
 import { CLS_RESNETS } from "./cls2d/classifiers.ts";
 import { DENSENETS } from "./cls2d/densenet.ts";
 import { MOBILENETS } from "./cls2d/mobilenetv3.ts";
@@ -31,6 +32,7 @@ const SPECS: ModelSpec[] = [
   ...TRANSUNET,
   ...MEDNEXT,
   ...MISSFORMER,
+  ...UPERNET,
   ...CLS_RESNETS,
   ...DENSENETS,
   ...MOBILENETS,

@@ -4,6 +4,7 @@ import { initBackend } from "../../lib/tf/backend.ts";
 import { assertNoLeak } from "../../lib/tf/leaks.ts";
 import {
   Act,
+  AdaptiveAvgPool,
   BatchStatNorm,
   ChannelScale,
   Crop,
@@ -421,4 +422,18 @@ Deno.test("PatchConvTranspose equals TF.js conv2dTranspose (k = s = 2); DepthToS
   await roundTrip(new PatchConvTranspose({ filters: 2, kernelSize: 2 }), [[2, 2, 2, 3]], [
     randn([1, 2, 2, 2, 3], 40),
   ]);
+});
+
+Deno.test("AdaptiveAvgPool uses PyTorch's overlapping bins", () => {
+  // 3 → 2 bins: [0, 2) and [1, 3).
+  const y = new AdaptiveAvgPool({ bins: 2 }).apply(
+    tf.tensor4d([1, 2, 4, 8, 16, 32, 64, 128, 256], [1, 3, 3, 1]),
+  ) as tf.Tensor;
+  close(y.dataSync(), [
+    (1 + 2 + 8 + 16) / 4,
+    (2 + 4 + 16 + 32) / 4,
+    (8 + 16 + 64 + 128) / 4,
+    (16 + 32 + 128 + 256) / 4,
+  ]);
+  checkLayerGradients(new AdaptiveAvgPool({ bins: 3 }), [randn([1, 4, 5, 2], 41)]);
 });

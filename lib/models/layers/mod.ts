@@ -9,6 +9,7 @@
 export { type InitSpec, LayerConfigError, makeInit } from "./common.ts";
 export { BatchStatNorm, GroupNorm, InstanceNorm } from "./norm.ts";
 export {
+  AdaptiveAvgPool,
   Crop,
   DepthToSpace,
   GlobalPool,

@@ -311,6 +311,57 @@ export class DepthToSpace extends tf.layers.Layer {
   }
 }
 
+/**
+ * PyTorch `AdaptiveAvgPool2d(bins)` on NHWC: bin i covers [floor(i·H/bins), ceil((i+1)·H/bins)).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../../tf/tf.ts";
+ * import { AdaptiveAvgPool } from "./spatial.ts";
+ * const y = new AdaptiveAvgPool({ bins: 2 }).apply(tf.tensor4d([1, 2, 3], [1, 1, 3, 1])) as tf.Tensor;
+ * if (Array.from(y.dataSync()).join() !== "1.5,2.5") throw new Error(String(y.dataSync()));
+ * ```
+ */
+export class AdaptiveAvgPool extends tf.layers.Layer {
+  static className = "MedkdAdaptiveAvgPool";
+  readonly bins: number;
+
+  constructor(args: LayerArgs & { bins: number }) {
+    super(args);
+    this.bins = args.bins;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const [n, , , c] = singleShape(s);
+    return [n, this.bins, this.bins, c];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const [, h, w] = x.shape;
+      const range = (
+        i: number,
+        n: number,
+      ) => [Math.floor((i * n) / this.bins), Math.ceil(((i + 1) * n) / this.bins)];
+      const rows = Array.from({ length: this.bins }, (_, i) => {
+        const [r0, r1] = range(i, h);
+        const cols = Array.from({ length: this.bins }, (_, j) => {
+          const [c0, c1] = range(j, w);
+          return tf.mean(tf.slice(x, [0, r0, c0, 0], [-1, r1 - r0, c1 - c0, -1]), [1, 2], true);
+        });
+        return tf.concat(cols, 2);
+      });
+      return tf.concat(rows, 1);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), bins: this.bins };
+  }
+}
+
+tf.serialization.registerClass(AdaptiveAvgPool);
 tf.serialization.registerClass(DepthToSpace);
 tf.serialization.registerClass(GlobalPool);
 tf.serialization.registerClass(Pad);
