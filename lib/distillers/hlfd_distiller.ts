@@ -14,7 +14,7 @@ const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
 /**
  * HLFD distiller (KiTS §5.4), or another method of the §5.3 switch via `lossType`.
  * `studentTaps` / `teacherTaps` map the role names (s_e1…, s_d2…, t_e2…, t_d3…) to the models' tap
- * names (default: identical; s_out / t_out are the logits). Adapters are drawn from the loop's
+ * names (default: the model zoo's `e1`…`e5`, `d2`…`d5`; s_out / t_out are the logits). Adapters are drawn from the loop's
  * checkpointed RNG on every call (faithful K1). Terms: `pix` (×α, 0.1) and `feat` (×β1, 0.9);
  * `attn_kd` has only `feat`, weighted 1.0 as in the code.
  *
@@ -24,7 +24,7 @@ const ch = (x: tf.Tensor) => x.shape[x.rank - 1];
  * const d = hlfdDistiller();
  * if (d.name !== "hlfd" || !d.taps.teacher.includes("logits")) throw new Error("taps");
  * const skd = hlfdDistiller({ lossType: "wo_feedback" });
- * if (skd.taps.student.join() !== "logits,s_e5") throw new Error(skd.taps.student.join());
+ * if (skd.taps.student.join() !== "logits,e5") throw new Error(skd.taps.student.join());
  * ```
  */
 export function hlfdDistiller(
@@ -40,8 +40,10 @@ export function hlfdDistiller(
 ): Distiller {
   const type = opts.lossType ?? "recursive_feedback_ours";
   const roles = kitsRoles(type);
-  const sName = (r: string) => opts.studentTaps?.[r] ?? (r === "s_out" ? "logits" : r);
-  const tName = (r: string) => opts.teacherTaps?.[r] ?? (r === "t_out" ? "logits" : r);
+  // default: the model zoo's names (e1…e5, d2…d5; s_out / t_out = logits)
+  const zoo = (r: string) => (r.endsWith("_out") ? "logits" : r.slice(2));
+  const sName = (r: string) => opts.studentTaps?.[r] ?? zoo(r);
+  const tName = (r: string) => opts.teacherTaps?.[r] ?? zoo(r);
   const alpha = opts.alpha ?? 0.1, beta = opts.beta ?? (type === "attn_kd" ? 1 : 0.9);
   return {
     name: type === "recursive_feedback_ours" ? "hlfd" : `kits_${type}`,

@@ -87,9 +87,10 @@ export function mdnetLoss(
 }
 
 /**
- * MD-Net distiller. Taps: `pre`, `hbp` (both models) and `clinicalFrom` (the student's fused
- * feature `s`). build() creates the frozen random clinical head Linear(dim → J), U(±1/√dim) — it
- * belongs to no optimiser (§4) but passes gradients to the student — and the learnable weights
+ * MD-Net distiller. Taps (the model zoo's names by default): student `s_pre`, `s_hbp` and the
+ * fused feature `s`; teacher `t_pre`, `t_hbp`. build() creates the frozen random clinical head
+ * Linear(dim → J), U(±1/√dim) — it belongs to no optimiser (§4) but passes gradients to the
+ * student — and the learnable weights
  * `w` (ones, own fixed lr 0.05 via {@link Distiller.variables}). Batch field `clinical` [B, J].
  * Co-train the teacher with {@link mdnetFocalLoss} as its task loss (the loop's co-trained mode).
  *
@@ -104,14 +105,19 @@ export function mdnetLoss(
  * ```
  */
 export function mdnetDistiller(
-  opts: { pre?: string; hbp?: string; clinicalFrom?: string; wLr?: number; freezeW?: boolean } = {},
+  opts: {
+    taps?: { sPre?: string; sHbp?: string; s?: string; tPre?: string; tHbp?: string };
+    wLr?: number;
+    freezeW?: boolean;
+  } = {},
 ): Distiller {
-  const pre = opts.pre ?? "pre", hbp = opts.hbp ?? "hbp", from = opts.clinicalFrom ?? "s";
+  const n = { sPre: "s_pre", sHbp: "s_hbp", s: "s", tPre: "t_pre", tHbp: "t_hbp", ...opts.taps };
+  const from = n.s;
   let head: { kernel: tf.Tensor; bias: tf.Tensor } | undefined;
   let w: tf.Variable | undefined;
   return {
     name: "mdnet",
-    taps: { student: ["logits", pre, hbp, from], teacher: ["logits", pre, hbp] },
+    taps: { student: ["logits", n.sPre, n.sHbp, from], teacher: ["logits", n.tPre, n.tHbp] },
     build({ studentShapes, rng }) {
       const dim = studentShapes[from]?.at(-1);
       if (!dim) throw new DistillerError(`mdnet: unknown width of student tap "${from}"`);
@@ -135,11 +141,15 @@ export function mdnetDistiller(
       const terms = mdnetLoss(
         {
           logits: s.logits,
-          pre: tap("mdnet", s, pre),
-          hbp: tap("mdnet", s, hbp),
+          pre: tap("mdnet", s, n.sPre),
+          hbp: tap("mdnet", s, n.sHbp),
           clinical: clinPred,
         },
-        { logits: tap("mdnet", t, "logits"), pre: tap("mdnet", t, pre), hbp: tap("mdnet", t, hbp) },
+        {
+          logits: tap("mdnet", t, "logits"),
+          pre: tap("mdnet", t, n.tPre),
+          hbp: tap("mdnet", t, n.tHbp),
+        },
         c,
         ww,
       );

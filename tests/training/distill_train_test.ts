@@ -111,14 +111,14 @@ Deno.test("loop + HLFD (KiTS taps, random adapters from the loop RNG)", async ()
   const s = tapNet(
     "hs",
     [
-      ["s_e1", 4, 1],
-      ["s_e2", 4, 2],
-      ["s_e3", 4, 2],
-      ["s_e4", 4, 3],
-      ["s_d5", 5, 1],
-      ["s_d4", 4, 1],
-      ["s_d3", 4, 1],
-      ["s_d2", 4, 2],
+      ["e1", 4, 1],
+      ["e2", 4, 2],
+      ["e3", 4, 2],
+      ["e4", 4, 3],
+      ["d5", 5, 1],
+      ["d4", 4, 1],
+      ["d3", 4, 1],
+      ["d2", 4, 2],
     ],
     2,
     30,
@@ -126,13 +126,13 @@ Deno.test("loop + HLFD (KiTS taps, random adapters from the loop RNG)", async ()
   const t = tapNet(
     "ht",
     [
-      ["t_e2", 5, 1],
-      ["t_e3", 5, 2],
-      ["t_e4", 6, 3],
-      ["t_e5", 6, 3],
-      ["t_d5", 5, 3],
-      ["t_d4", 5, 2],
-      ["t_d3", 4, 1],
+      ["e2", 5, 1],
+      ["e3", 5, 2],
+      ["e4", 6, 3],
+      ["e5", 6, 3],
+      ["d5", 5, 3],
+      ["d4", 5, 2],
+      ["d3", 4, 1],
     ],
     2,
     40,
@@ -201,7 +201,7 @@ Deno.test("loop + MD-Net: teacher co-trained by its own focal loss, w trained at
   const focal: TaskLoss = (o, b) => mdnetFocalLoss(o.logits, b.y);
   const teacherW0 = t.getWeights()[0].dataSync().slice();
   const recs: StepRecord[] = [];
-  const md = mdnetDistiller();
+  const md = mdnetDistiller({ taps: { sPre: "pre", sHbp: "hbp", tPre: "pre", tHbp: "hbp" } });
   const wSeen: number[][] = [];
   await assertNoLeak(async () => {
     await train({
@@ -287,26 +287,26 @@ for (
 ) {
   Deno.test(`loop + KiTS ${lossType} (the code's method switch)`, async () => {
     const sTaps: [string, number, number][] = [
-      ["s_e1", 3, 1],
-      ["s_e2", 3, 2],
-      ["s_e3", 3, 2],
-      ["s_e4", 3, 3],
-      ["s_e5", 4, 3],
-      ["s_d5", 4, 1],
-      ["s_d4", 3, 1],
-      ["s_d3", 3, 2],
-      ["s_d2", 3, 2],
+      ["e1", 3, 1],
+      ["e2", 3, 2],
+      ["e3", 3, 2],
+      ["e4", 3, 3],
+      ["e5", 4, 3],
+      ["d5", 4, 1],
+      ["d4", 3, 1],
+      ["d3", 3, 2],
+      ["d2", 3, 2],
     ];
     const tTaps: [string, number, number][] = [
-      ["t_e1", 4, 1],
-      ["t_e2", 4, 2],
-      ["t_e3", 4, 2],
-      ["t_e4", 5, 3],
-      ["t_e5", 5, 3],
-      ["t_d5", 4, 2],
-      ["t_d4", 4, 2],
-      ["t_d3", 3, 1],
-      ["t_d2", 3, 1],
+      ["e1", 4, 1],
+      ["e2", 4, 2],
+      ["e3", 4, 2],
+      ["e4", 5, 3],
+      ["e5", 5, 3],
+      ["d5", 4, 2],
+      ["d4", 4, 2],
+      ["d3", 3, 1],
+      ["d2", 3, 1],
     ];
     const s = tapNet("ks", sTaps, 2, 130), t = tapNet("kt", tTaps, 2, 140);
     const binCe: TaskLoss = (o, b) =>
