@@ -88,6 +88,15 @@ export function buildModel(name: string, options: ModelOptions): tf.LayersModel 
   const spec = modelSpec(name);
   const width = options.width ?? 1;
   if (!(width > 0)) throw new ModelError(`${name}: width must be > 0, got ${width}`);
+  if (options.inputShape.length !== spec.paper.inputShape.length) {
+    throw new ModelError(
+      `${name}: inputShape [${options.inputShape}] must have rank ${spec.paper.inputShape.length} ` +
+        `(channels last, e.g. [${spec.paper.inputShape}])`,
+    );
+  }
+  if (!(Number.isInteger(options.classes) && options.classes > 0)) {
+    throw new ModelError(`${name}: classes must be a positive integer, got ${options.classes}`);
+  }
   const b = new Builder(options.seed ?? 0, options.shapeOnly ?? false);
   const g = spec.build(b, { ...options, width });
   const name1 = (t: tf.SymbolicTensor, n: string) => (t.sourceLayer.name === n ? t : named(t, n));

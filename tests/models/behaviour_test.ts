@@ -99,3 +99,14 @@ Deno.test("seeds: same seed → same weights, different seed → different", () 
   b.dispose();
   c.dispose();
 });
+
+Deno.test("buildModel rejects unknown names and bad options with ModelError", async () => {
+  const { ModelError } = await import("../../lib/models/mod.ts");
+  assert.throws(() => buildModel("nope", { inputShape: [8, 8, 1], classes: 2 }), ModelError);
+  assert.throws(() => buildModel("kits_unet", { inputShape: [8, 8, 8, 1], classes: 2 }), /rank 3/);
+  assert.throws(() => buildModel("kits_unet", { inputShape: [8, 8, 1], classes: 0 }), /classes/);
+  assert.throws(
+    () => buildModel("kits_unet", { inputShape: [8, 8, 1], classes: 2, width: 0 }),
+    /width/,
+  );
+});
