@@ -56,13 +56,51 @@ function escapeJson(fig: Figure): string {
 
 let counter = 0;
 
-/** An HTML `<div>` plus script that draws `fig` (needs `window.Plotly`). */
-export function figureDiv(fig: Figure, height = 480): string {
+/** plotly.js on the official CDN, same version as the npm bundle (used only as a fallback). */
+export const PLOTLY_CDN = "https://cdn.plot.ly/plotly-3.7.0.min.js";
+
+/**
+ * An HTML `<div>` plus script that draws `fig` with `window.Plotly`. With `cdnFallback`, a page
+ * that has no plotly.js yet loads it once from {@link PLOTLY_CDN} (needs network when viewed).
+ */
+export function figureDiv(fig: Figure, height = 480, cdnFallback = false): string {
   const id = `medkd-plot-${Date.now().toString(36)}-${counter++}`;
   const h = (fig.layout.height as number | undefined) ?? height;
+  const draw = `function d(){Plotly.newPlot(${
+    JSON.stringify(id)
+  },f.data,f.layout,{responsive:true});}`;
+  const load = cdnFallback
+    ? `else{var w=window;(w.__medkdWait=w.__medkdWait||[]).push(d);if(!w.__medkdLoading){` +
+      `w.__medkdLoading=1;var s=document.createElement("script");s.src=${
+        JSON.stringify(PLOTLY_CDN)
+      };` +
+      `s.onload=function(){w.__medkdWait.forEach(function(g){g();});};document.head.appendChild(s);}}`
+    : "";
   return `<div id="${id}" class="medkd-plot" style="width:100%;height:${h}px"></div>\n` +
-    `<script>(function(){var f=${escapeJson(fig)};` +
-    `Plotly.newPlot(${JSON.stringify(id)},f.data,f.layout,{responsive:true});})();</script>`;
+    `<script>(function(){var f=${
+      escapeJson(fig)
+    };${draw}if(window.Plotly){d();}${load}})();</script>`;
+}
+
+/**
+ * Insert the inlined plotly.js into the `<head>` of an HTML document (e.g. a notebook exported by
+ * nbconvert whose outputs came from {@link display}), so its figures render offline. Idempotent.
+ *
+ * @example
+ * ```ts
+ * import { injectPlotly } from "./display.ts";
+ * const html = await injectPlotly("<html><head></head><body></body></html>");
+ * if (!html.includes("medkd-plotly-bundle") || (await injectPlotly(html)) !== html) throw new Error();
+ * ```
+ */
+export async function injectPlotly(html: string): Promise<string> {
+  if (html.includes('id="medkd-plotly-bundle"')) return html;
+  const lib = (await plotlyBundle()).replace(/<\/script/gi, "<\\/script");
+  const tag = `<script id="medkd-plotly-bundle">${lib}</script>`;
+  const m = /<head[^>]*>/i.exec(html);
+  if (!m) return tag + html;
+  const at = m.index + m[0].length;
+  return html.slice(0, at) + tag + html.slice(at);
 }
 
 function escapeHtml(s: string): string {
@@ -115,48 +153,39 @@ type JupyterNs = { display(obj: unknown, opts?: { raw?: boolean }): Promise<void
 export type DisplayOptions = {
   /** `"auto"` (default): HTML fallback included; `"none"`: Plotly JSON only. */
   html?: "auto" | "none";
-  /** Inline plotly.js in the HTML fallback (guarded by `if (!window.Plotly)`). */
-  includeLib?: boolean;
+  /** HTML fallback loads plotly.js from the CDN when the page has none (default true). */
+  cdnFallback?: boolean;
 };
 
 /**
- * The Jupyter MIME bundle of a figure: `application/vnd.plotly.v1+json` (the spec itself) and,
- * unless `html: "none"`, a `text/html` fallback that draws it with `window.Plotly` (plotly.js
- * inlined first when `includeLib`; require.js's `define` is hidden meanwhile so the UMD bundle
- * sets `window.Plotly` in the classic notebook too).
+ * The Jupyter MIME bundle of a figure: `application/vnd.plotly.v1+json` (the spec itself, drawn
+ * offline by JupyterLab's / VS Code's Plotly renderer) and, unless `html: "none"`, a small
+ * `text/html` fallback for front-ends without that renderer and for nbconvert HTML: it draws
+ * with `window.Plotly` if the page has it (see {@link injectPlotly}), else loads the CDN copy.
+ *
+ * plotly.js is deliberately NOT inlined in kernel messages: the Deno kernel (2.x) can deliver
+ * multi-megabyte display messages after the cell has finished, so nbclient drops them or files
+ * them under the next cell.
  *
  * @example
  * ```ts
  * import { mimeBundle } from "./display.ts";
- * const b = await mimeBundle({ data: [{ type: "bar", y: [1] }], layout: {} });
+ * const b = mimeBundle({ data: [{ type: "bar", y: [1] }], layout: {} });
  * if (!("application/vnd.plotly.v1+json" in b) || !String(b["text/html"]).includes("newPlot")) {
  *   throw new Error();
  * }
  * ```
  */
-export async function mimeBundle(
-  fig: Figure,
-  opts: DisplayOptions = {},
-): Promise<Record<string, unknown>> {
+export function mimeBundle(fig: Figure, opts: DisplayOptions = {}): Record<string, unknown> {
   const bundleMime: Record<string, unknown> = { "application/vnd.plotly.v1+json": fig };
-  if ((opts.html ?? "auto") === "none") return bundleMime;
-  let head = "";
-  if (opts.includeLib) {
-    const lib = (await plotlyBundle()).replace(/<\/script/gi, "<\\/script");
-    head = "<script>if(!window.Plotly){var __medkdDefine=window.define;window.define=undefined;\n" +
-      lib + "\nwindow.define=__medkdDefine;}</script>\n";
+  if ((opts.html ?? "auto") !== "none") {
+    bundleMime["text/html"] = figureDiv(fig, 480, opts.cdnFallback ?? true);
   }
-  bundleMime["text/html"] = head + figureDiv(fig);
   return bundleMime;
 }
 
-let libSent = false;
-
 /**
- * Show `fig` inline in a Deno Jupyter notebook with {@link mimeBundle}: the Plotly JSON is
- * rendered by JupyterLab / VS Code's Plotly renderer, the HTML fallback by nbconvert HTML and
- * front-ends without it. plotly.js is inlined in the FIRST figure of the kernel session only;
- * later figures reuse `window.Plotly` (as plotly.py's offline mode does). Returns false and does
+ * Show `fig` inline in a Deno Jupyter notebook with {@link mimeBundle}. Returns false and does
  * nothing outside Jupyter (`Deno.jupyter` exists only in the Deno kernel).
  *
  * @example
@@ -174,9 +203,6 @@ export async function display(fig: Figure, opts: DisplayOptions = {}): Promise<b
     return false;
   }
   if (!jupyter || typeof jupyter.display !== "function") return false;
-  const includeLib = opts.includeLib ?? !libSent;
-  const b = await mimeBundle(fig, { ...opts, includeLib });
-  if (includeLib && b["text/html"]) libSent = true;
-  await jupyter.display(b, { raw: true });
+  await jupyter.display(mimeBundle(fig, opts), { raw: true });
   return true;
 }

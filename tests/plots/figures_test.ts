@@ -6,10 +6,12 @@ import {
   emaSmooth,
   extractSlice,
   heatmapFigure,
+  injectPlotly,
   learningCurves,
   mimeBundle,
   missingModalityFigure,
   perClassBars,
+  PLOTLY_CDN,
   rocFigure,
   rocFigureMultiLabel,
   slicePng,
@@ -165,18 +167,27 @@ Deno.test("slicePng: side-by-side overlay PNG decodes with blended colours", () 
 Deno.test("display is a harmless no-op outside Jupyter; the MIME bundle it would send", async () => {
   const fig = rocFigure([{ name: "A", scores: [0.1, 0.9], labels: [0, 1] }]);
   assert.equal(await display(fig), false);
-  const b = await mimeBundle(fig, { includeLib: true });
+  const b = mimeBundle(fig);
   assert.deepEqual(Object.keys(b).sort(), ["application/vnd.plotly.v1+json", "text/html"]);
   assert.equal(b["application/vnd.plotly.v1+json"], fig);
   const html = String(b["text/html"]);
-  assert.ok(
-    html.length > 1e6 && html.includes("if(!window.Plotly)") && html.includes("Plotly.newPlot"),
-  );
-  // the inlined library cannot close its <script> early: exactly two closing tags
-  assert.equal(html.match(/<\/script/gi)?.length, 2);
-  const small = await mimeBundle(fig);
-  assert.ok(String(small["text/html"]).length < 5000);
-  assert.deepEqual(Object.keys(await mimeBundle(fig, { html: "none" })), [
+  assert.ok(html.length < 5000, "no library inside kernel messages");
+  assert.ok(html.includes("Plotly.newPlot") && html.includes(PLOTLY_CDN));
+  assert.ok(!String(mimeBundle(fig, { cdnFallback: false })["text/html"]).includes(PLOTLY_CDN));
+  assert.deepEqual(Object.keys(mimeBundle(fig, { html: "none" })), [
     "application/vnd.plotly.v1+json",
   ]);
+});
+
+Deno.test("injectPlotly: bundle once in <head>, cannot close its script early, idempotent", async () => {
+  const page = `<html><head><title>x</title></head><body>${
+    mimeBundle(rocFigure([]))["text/html"]
+  }</body></html>`;
+  const out = await injectPlotly(page);
+  assert.ok(out.length > 1e6);
+  assert.ok(out.indexOf('id="medkd-plotly-bundle"') < out.indexOf("<title>"));
+  // bundle script + figure script: exactly two closing tags
+  assert.equal(out.match(/<\/script/gi)?.length, 2);
+  assert.equal(await injectPlotly(out), out);
+  assert.ok((await injectPlotly("<p>no head</p>")).startsWith('<script id="medkd-plotly-bundle">'));
 });

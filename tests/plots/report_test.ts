@@ -3,6 +3,7 @@ import {
   boxFigure,
   heatmapFigure,
   learningCurves,
+  mimeBundle,
   missingModalityFigure,
   perClassBars,
   rocFigure,
@@ -54,7 +55,18 @@ Deno.test("saveHtml report renders every figure in headless Chromium without con
     ];
     const path = `${dir}/report.html`;
     await saveHtml(figs, path, "medkd <test> report");
-    const html = await Deno.readTextFile(path);
+    // plus one notebook-style output (display's HTML fallback) drawn with the page's plotly.js
+    const extra = rocFigure([{
+      name: "Notebook cell",
+      scores: [0.2, 0.6, 0.9],
+      labels: [0, 1, 1],
+    }]);
+    let html = await Deno.readTextFile(path);
+    html = html.replace(
+      "</body>",
+      `${mimeBundle(extra, { cdnFallback: false })["text/html"]}\n</body>`,
+    );
+    await Deno.writeTextFile(path, html);
     assert.ok(!/<script[^>]+src=/.test(html), "self-contained: no external scripts");
     const out = await new Deno.Command(CHROMIUM, {
       args: [
@@ -82,10 +94,11 @@ Deno.test("saveHtml report renders every figure in headless Chromium without con
     assert.deepEqual(consoleLines, [], "page wrote to the console");
     // Plotly adds js-plotly-plot to each plotted div and draws its SVG layers
     const plotted = dom.match(/class="medkd-plot js-plotly-plot"/g) ?? [];
-    assert.equal(plotted.length, figs.length, "every figure div was plotted");
+    assert.equal(plotted.length, figs.length + 1, "every figure div was plotted");
     const svgs = dom.match(/<svg class="main-svg"/g) ?? [];
     assert.ok(svgs.length >= figs.length, `main-svg count ${svgs.length}`);
     assert.ok(dom.includes("Effusion (AUC 0.750)"), "legend text rendered");
+    assert.ok(dom.includes("Notebook cell (AUC 1.000)"), "notebook-style output rendered");
     assert.ok(dom.includes("<title>medkd &lt;test&gt; report</title>"));
   } finally {
     await Deno.remove(dir, { recursive: true });
