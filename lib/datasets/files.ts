@@ -6,6 +6,8 @@
 import { readNifti } from "../io/nifti.ts";
 import { type NpyArray, readNpy } from "../io/npy.ts";
 import { readNpz } from "../io/npz.ts";
+import { NpyError } from "../io/errors.ts";
+import { readNpyStrings as readNpyStringsIo } from "../io/npy_strings.ts";
 import type { Volume } from "../volume/types.ts";
 import { DatasetError } from "./types.ts";
 import { type Nd, transpose } from "./nd.ts";
@@ -235,31 +237,10 @@ export function asFloat32(a: NpyArray): Float32Array {
  */
 export async function readNpyStrings(path: string): Promise<string[]> {
   await requireFile(path, "list file");
-  const b = await Deno.readFile(path);
-  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (b.length < 12 || magic.some((m, i) => b[i] !== m)) {
-    throw new DatasetError(path, "not a .npy file (bad magic)");
+  try {
+    return await readNpyStringsIo(path);
+  } catch (e) {
+    if (e instanceof NpyError) throw new DatasetError(path, e.problem, { cause: e });
+    throw e;
   }
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const hl = b[6] === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
-  const start = (b[6] === 1 ? 10 : 12) + hl;
-  const header = new TextDecoder("latin1").decode(b.subarray(start - hl, start));
-  const m = /'descr'\s*:\s*'([<>|=])U(\d+)'/.exec(header);
-  const shape = /'shape'\s*:\s*\((\d+),?\s*\)/.exec(header);
-  if (!m || !shape) {
-    throw new DatasetError(path, `expected a 1-D unicode array, header ${header.trim()}`);
-  }
-  const n = Number(m[2]), count = Number(shape[1]), big = m[1] === ">";
-  if (start + count * n * 4 > b.length) throw new DatasetError(path, "truncated data");
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = "";
-    for (let c = 0; c < n; c++) {
-      const cp = v.getUint32(start + (i * n + c) * 4, !big);
-      if (cp === 0) break;
-      s += String.fromCodePoint(cp);
-    }
-    out.push(s);
-  }
-  return out;
 }

@@ -28,6 +28,8 @@ export {
   writeNpy,
 } from "./npy.ts";
 export { encodeNpz, type NpzWriteOptions, parseNpz, readNpz, writeNpz } from "./npz.ts";
+export { encodeNpyStrings, parseNpyStrings, readNpyStrings } from "./npy_strings.ts";
+export { zipBytes, type ZipOptions } from "./zip.ts";
 export {
   type H5Array,
   type H5Input,

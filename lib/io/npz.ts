@@ -4,9 +4,10 @@
  * @module
  */
 
-import { unzipSync, type Zippable, zipSync } from "fflate";
+import { unzipSync } from "fflate";
 import { NpyError } from "./errors.ts";
 import { encodeNpy, type NpyArray, type NpyInput, type NpyReadOptions, parseNpy } from "./npy.ts";
+import { zipBytes } from "./zip.ts";
 
 /** Deflate cannot expand more than ~1032:1; an entry claiming more is corrupt. */
 const MAX_RATIO = 1032;
@@ -66,6 +67,8 @@ export function parseNpz(
 export type NpzWriteOptions = {
   /** Deflate the members (as `np.savez_compressed`); default false (stored, as `np.savez`). */
   compress?: boolean;
+  /** zlib level when compressing (default 6). */
+  level?: number;
 };
 
 /**
@@ -83,7 +86,7 @@ export function encodeNpz(
   opts: NpzWriteOptions = {},
   name = "arrays.npz",
 ): Uint8Array {
-  const z: Zippable = {};
+  const z: Record<string, Uint8Array> = {};
   for (const [k, a] of Object.entries(arrays)) {
     try {
       z[`${k}.npy`] = encodeNpy(a, name);
@@ -92,7 +95,8 @@ export function encodeNpz(
       throw new NpyError(name, `member "${k}": ${e.problem}`, { cause: e });
     }
   }
-  return zipSync(z, { level: opts.compress ? 6 : 0 });
+  // Deterministic bytes (fixed member timestamps), deflated by node:zlib.
+  return zipBytes(z, opts);
 }
 
 /**

@@ -10,7 +10,7 @@
 import { zScore } from "../volume/intensity.ts";
 import { permuteFlip } from "../volume/orient.ts";
 import type { Volume } from "../volume/types.ts";
-import { encodeNpz } from "./encode.ts";
+import { encodeNpz } from "../io/npz.ts";
 import { type Emit, SliceError } from "./types.ts";
 
 /** Modality order used everywhere in LCKD. */

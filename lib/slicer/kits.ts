@@ -10,7 +10,7 @@
 import { resize } from "../volume/resample.ts";
 import { extractSlices, type Slice2D } from "../volume/slice.ts";
 import type { Volume } from "../volume/types.ts";
-import { encodeNpz } from "./encode.ts";
+import { encodeNpz } from "../io/npz.ts";
 import { type Emit, SliceError } from "./types.ts";
 
 /** Slices gathered per pass (bounds memory: 32 × 2 MiB float64 at 512²). */

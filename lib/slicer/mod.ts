@@ -15,7 +15,5 @@ export { kitsListName, sliceKitsCase } from "./kits.ts";
 export type { KitsSliceOptions } from "./kits.ts";
 export { BTCV_TO_SYNAPSE, sliceSynapseCase, synapseListName } from "./synapse.ts";
 export { BRATS_MODALITIES, sliceBratsCase, truncateHistogram } from "./brats.ts";
-export { encodeNpy, encodeNpz, stringArray } from "./encode.ts";
-export type { NpyArray } from "./encode.ts";
 export { createProgress, formatSummary } from "./progress.ts";
 export type { Progress } from "./progress.ts";

@@ -9,7 +9,7 @@ import { kitsListName } from "./kits.ts";
 import { synapseListName } from "./synapse.ts";
 import { discoverCases } from "./discover.ts";
 import { outputDir, processCase, readMarker, TMP_PATTERN, writeAtomic } from "./case.ts";
-import { encodeNpy, stringArray } from "./encode.ts";
+import { encodeNpyStrings } from "../io/npy_strings.ts";
 import {
   type CaseJob,
   type CaseResult,
@@ -168,7 +168,7 @@ export async function runSliceMaker(
     let path: string, bytes: Uint8Array;
     if (opts.dataset === "kits" || opts.dataset === "lits") {
       path = join(out, kitsListName(opts.dataset, opts.task));
-      bytes = encodeNpy(stringArray(listed));
+      bytes = encodeNpyStrings(listed);
     } else {
       path = join(
         out,

@@ -15,7 +15,7 @@ import { writeH5 } from "../io/h5.ts";
 import { windowHU } from "../volume/intensity.ts";
 import { extractSlice } from "../volume/slice.ts";
 import type { Volume } from "../volume/types.ts";
-import { encodeNpz } from "./encode.ts";
+import { encodeNpz } from "../io/npz.ts";
 import { type Emit, SliceError } from "./types.ts";
 
 /** BTCV label id → Synapse id (1 aorta, 2 gallbladder, 3 left kidney, 4 right kidney, 5 liver,
