@@ -78,41 +78,61 @@ export function electTeachers(scores: number[][]): number[] {
   return [...won].sort((a, b) => a - b);
 }
 
+/** Present modality indices from a batch: `present` as indices, or a 0/1 tensor [M] / [N, M]. */
+export function presentModalities(present: unknown, modalities: number): number[] {
+  if (present === undefined) return Array.from({ length: modalities }, (_, i) => i);
+  if (Array.isArray(present)) return present as number[];
+  if (present instanceof tf.Tensor) {
+    const v = present.dataSync().slice(0, modalities); // the same set for the whole batch
+    return Array.from(v).flatMap((x, i) => (x > 0 ? [i] : []));
+  }
+  throw new DistillerError(`lckd: batch.present must be indices or a 0/1 tensor`);
+}
+
 /**
  * LCKD distiller (no teacher model: the student's own per-modality features teach each other).
- * `featureTaps[m]` names modality m's feature tap (ASPP output before fill-in); the batch carries
- * `present: number[]` (default all). Every `electEvery` steps (after the update, at step % N == 0,
- * steps counted from 0 as in the original), `elect(step)` returns the scores for
+ * Features: one tap per modality (`featureTaps`, ASPP outputs before fill-in), or one tap
+ * `featureTap` holding the M modalities regrouped along channels (m·C + c, the model zoo's
+ * `features`, default). The batch carries `present` (indices, or a 0/1 tensor [N, M] as the zoo's
+ * `present` input; default all). Every `electEvery` steps (after the update, at iteration
+ * i % N == 0, i counted from 0 as in the original), `elect(i)` returns the scores for
  * {@link electTeachers}. Teachers start as [0] (flair). Term `lckd` = λ·L_KD (λ default 0.1).
  *
  * @example
  * ```ts
  * import { lckdDistiller } from "./lckd.ts";
- * const d = lckdDistiller({ featureTaps: ["f0", "f1", "f2", "f3"], lambda: 0.1 });
+ * const d = lckdDistiller({ lambda: 0.1 });
+ * if (d.taps.student[0] !== "features") throw new Error("zoo tap");
  * if ((d.state!() as { teachers: number[] }).teachers.join() !== "0") throw new Error("flair first");
  * ```
  */
 export function lckdDistiller(
   opts: {
-    featureTaps: string[];
+    featureTaps?: string[];
+    featureTap?: string;
+    modalities?: number;
     electEvery?: number;
     elect?: (step: number) => Promise<number[][]> | number[][];
     lambda?: number;
-  },
+  } = {},
 ): Distiller {
   let teachers = [0];
+  const m = opts.featureTaps?.length ?? opts.modalities ?? 4;
+  const tapNames = opts.featureTaps ?? [opts.featureTap ?? "features"];
   return {
     name: "lckd",
-    taps: { student: opts.featureTaps, teacher: [] },
+    taps: { student: tapNames, teacher: [] },
     build: () => [],
     loss(s, _t, batch) {
-      const present = (batch.present as number[] | undefined) ??
-        opts.featureTaps.map((_, i) => i);
-      const feats = opts.featureTaps.map((n) => tap("lckd", s, n));
-      const l = lckdLoss(feats, present, teachers);
-      const out = { lckd: tf.mul(l, opts.lambda ?? 0.1) as tf.Scalar };
-      l.dispose();
-      return out;
+      const present = presentModalities(batch.present, m);
+      return tf.tidy(() => {
+        const feats = opts.featureTaps
+          ? opts.featureTaps.map((n) => tap("lckd", s, n))
+          : tf.split(tap("lckd", s, tapNames[0]), m, -1);
+        return {
+          lckd: tf.mul(lckdLoss(feats, present, teachers), opts.lambda ?? 0.1) as tf.Scalar,
+        };
+      });
     },
     async afterStep({ step }) {
       const every = opts.electEvery ?? 5000;

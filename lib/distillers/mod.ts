@@ -54,7 +54,7 @@ export { hlfdDistiller } from "./hlfd_distiller.ts";
 export { kitsRoles, kitsTerms } from "./hlfd_variants.ts";
 export type { KitsLossType } from "./hlfd_variants.ts";
 export { mdnetDistiller, mdnetFocalLoss, mdnetLoss, mdnetSmoothTargets } from "./mdnet.ts";
-export { electTeachers, fillMissing, lckdDistiller, lckdLoss } from "./lckd.ts";
+export { electTeachers, fillMissing, lckdDistiller, lckdLoss, presentModalities } from "./lckd.ts";
 
 // deno-lint-ignore no-explicit-any
 const factories: Record<string, (opts: any) => Distiller> = {

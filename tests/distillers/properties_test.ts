@@ -17,9 +17,11 @@ import {
   kdLoss,
   klProjected,
   klRec,
+  lckdDistiller,
   lckdLoss,
   mdnetLoss,
   multiLabelKdLoss,
+  presentModalities,
   sampleAdapter,
 } from "../../lib/distillers/mod.ts";
 
@@ -154,4 +156,24 @@ Deno.test("property: DKD accepts float [N, H, W, 1] label maps like int [N, H, W
   const a = dkdLoss(s, t, labels, o), b = dkdLoss(s, t, lf, o);
   assert.equal(a.loss.dataSync()[0], b.loss.dataSync()[0]);
   tf.dispose([s, t, lf, ...Object.values(a), ...Object.values(b)]);
+});
+
+Deno.test("property: LCKD on the zoo's regrouped `features` tap with a 0/1 present tensor", () => {
+  const fs = [0, 1, 2, 3].map((m) => rnd([2, 2, 2, 3], 10 + m));
+  const regrouped = tf.concat(fs, -1);
+  const present = tf.tensor2d([[1, 0, 1, 1], [1, 0, 1, 1]]);
+  const d = lckdDistiller({ lambda: 1 });
+  d.restore!({ teachers: [1, 2] });
+  const r = d.loss({ logits: regrouped, taps: { features: regrouped } }, undefined, {
+    x: regrouped,
+    y: present,
+    present,
+  }, {
+    step: 0,
+    rng: createRng(0),
+  });
+  const want = lckdLoss(fs, [0, 2, 3], [1, 2]);
+  assert.ok(Math.abs(r.lckd.dataSync()[0] - want.dataSync()[0]) < 1e-6);
+  assert.deepEqual(presentModalities(present, 4), [0, 2, 3]);
+  tf.dispose([...fs, regrouped, present, r.lckd, want]);
 });
