@@ -82,7 +82,8 @@ export function dkdLoss(
 
 /**
  * DKD distiller on the logits with labels `batch.y`. `warmupSteps`: the loss is scaled by
- * min(step / warmupSteps, 1) as mdistiller's warm-up (per step instead of per epoch); 0 = off.
+ * min(k / warmupSteps, 1) at the k-th update (k from 1), as mdistiller's min(epoch / warmup, 1)
+ * with epochs counted from 1 — per step instead of per epoch; 0 = off.
  * Logs `tckd` and `nckd` (α, β and warm-up applied).
  *
  * @example
@@ -100,7 +101,7 @@ export function dkdDistiller(opts: DkdOptions & { warmupSteps?: number }): Disti
     loss(s, t, batch, ctx) {
       const { loss, tckd, nckd } = dkdLoss(s.logits, tap("dkd", t, "logits"), batch.y, opts);
       loss.dispose();
-      const w = opts.warmupSteps ? Math.min(ctx.step / opts.warmupSteps, 1) : 1;
+      const w = opts.warmupSteps ? Math.min((ctx.step + 1) / opts.warmupSteps, 1) : 1;
       const terms = tf.tidy(() => ({
         tckd: tf.mul(tckd, w * opts.alpha) as tf.Scalar,
         nckd: tf.mul(nckd, w * opts.beta) as tf.Scalar,

@@ -18,7 +18,7 @@ export type BuildContext = {
   rng: Rng;
 };
 
-/** Passed to {@link Distiller.loss} each step. `rng` is the loop's (checkpointed) stream. */
+/** Passed to {@link Distiller.loss}: `step` = updates completed so far (0 on the first), `rng` the loop's checkpointed stream. */
 export type StepContext = { step: number; rng: Rng };
 
 /** Extra trainable variables a method owns outside its connectors (MD-Net's feature weights). */
