@@ -18,7 +18,10 @@ export type BuildContext = {
   rng: Rng;
 };
 
-/** Passed to {@link Distiller.loss}: `step` = updates completed so far (0 on the first), `rng` the loop's checkpointed stream. */
+/**
+ * Passed to {@link Distiller.loss}: `step` = updates completed so far (0 on the first update),
+ * `rng` = the loop's checkpointed stream.
+ */
 export type StepContext = { step: number; rng: Rng };
 
 /** Extra trainable variables a method owns outside its connectors (MD-Net's feature weights). */
