@@ -196,6 +196,50 @@ function suffixes(layer: tf.layers.Layer): string[] {
   return ["weight", "bias"].slice(0, n);
 }
 
+function inverse(perm: number[]): number[] {
+  const inv = new Array(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+/**
+ * The inverse of {@link loadTorchWeights}: a PyTorch-layout state dict (`<layer>.weight`,
+ * `.bias`, BatchNorm `running_mean` / `running_var`) of a model whose layers carry PyTorch names,
+ * ready for {@link encodeSafetensors}. Layers with fused weights (medkd's attention layers) keep
+ * their own layout and are exported under their TF.js weight names.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { torchStateDict } from "./safetensors.ts";
+ * const x = tf.input({ shape: [3] });
+ * const m = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2, name: "fc" }).apply(x) as tf.SymbolicTensor });
+ * const sd = torchStateDict(m);
+ * if (sd["fc.weight"].shape.join() !== "2,3") throw new Error("bad export");
+ * ```
+ */
+export function torchStateDict(
+  model: tf.LayersModel,
+): Record<string, { shape: number[]; data: Float32Array }> {
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0) continue;
+    const cls = layer.getClassName();
+    const fused = cls === "MedkdMultiHeadSelfAttention" || cls === "MedkdWindowAttention" ||
+      cls === "MedkdCrossAttention" || cls === "MedkdPatchMerging";
+    const names = suffixes(layer);
+    layer.getWeights().forEach((w, i) => {
+      let t = w;
+      const suf = fused ? layer.weights[i].originalName.split("/").pop()! : names[i];
+      const perm = fused ? null : permutation(cls, w.rank);
+      if (perm && suf === "weight") t = tf.transpose(w, inverse(perm));
+      out[`${layer.name}.${suf}`] = { shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+      if (t !== w) t.dispose();
+    });
+  }
+  return out;
+}
+
 /** Report of {@link loadTorchWeights}. */
 export type TorchLoadReport = { loaded: string[]; unused: string[] };
 

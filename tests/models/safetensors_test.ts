@@ -8,6 +8,7 @@ import {
   parseSafetensors,
   readSafetensors,
   SafetensorsError,
+  torchStateDict,
 } from "../../lib/io/safetensors.ts";
 import { refPython } from "../_util/reference.ts";
 
@@ -112,4 +113,20 @@ Deno.test("safetensors: format round trip, dtypes, and typed errors", () => {
   assert.throws(() => loadTorchWeights(m, bad), /shape \[2,1\] does not fit/);
   assert.throws(() => loadTorchWeights(m, new Map()), /missing fc.weight/);
   m.dispose();
+});
+
+Deno.test("safetensors: torchStateDict → encode → parse → loadTorchWeights reproduces a model", () => {
+  for (const name of ["resnet18", "densenet121"]) {
+    const opts = { inputShape: [32, 32, 3], classes: 5, width: 1 / 8 };
+    const a = buildModel(name, { ...opts, seed: 1 }), b = buildModel(name, { ...opts, seed: 2 });
+    const sd = torchStateDict(a);
+    assert.deepEqual(sd["conv1.weight"]?.shape ?? sd["features.conv0.weight"].shape, [8, 3, 7, 7]);
+    loadTorchWeights(b, parseSafetensors(encodeSafetensors(sd)));
+    const x = tf.randomNormal([1, 32, 32, 3], 0, 1, "float32", 3);
+    const ya = (a.predict(x) as tf.Tensor[])[0], yb = (b.predict(x) as tf.Tensor[])[0];
+    assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(ya, yb))).dataSync()[0]) === 0, name);
+    tf.dispose([x, ya, yb]);
+    a.dispose();
+    b.dispose();
+  }
 });
