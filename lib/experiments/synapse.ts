@@ -24,7 +24,13 @@ import type { Experiment, ExperimentResult, MethodResult, RunOptions } from "./t
 import { writeReport } from "./report.ts";
 import { distillConfig, METHOD_LABELS, synapseDistiller, synapseTaskLoss } from "./synapse_loss.ts";
 import type { SynapseMethod } from "./synapse_loss.ts";
-import { predictCases, scoreCases, type SynapseScores, type TestCase } from "./synapse_eval.ts";
+import {
+  pooledDice,
+  predictCases,
+  scoreCases,
+  type SynapseScores,
+  type TestCase,
+} from "./synapse_eval.ts";
 import { SYNAPSE_PRESETS, type SynapsePreset } from "./synapse_presets.ts";
 import { synapseFigures, synapseNotes, synapseTables } from "./synapse_report.ts";
 import { calibrationTable, publishedTable } from "./synapse_presets.ts";
@@ -192,7 +198,7 @@ export async function trainStage(
       every,
       metric: "mDice",
       run: ({ step, student }) => {
-        const v = scoreCases(predictCases(student, data.cases), data.cases).pooledDice;
+        const v = pooledDice(predictCases(student, data.cases), data.cases.map((c) => c.label));
         curves.val.push([step, v]);
         return { mDice: Number.isFinite(v) ? v : 0 };
       },

@@ -179,9 +179,10 @@ export function synapseNotes(preset: SynapsePreset, stages: StageSummary[]): str
   ];
   if (preset.scale === "demo" && preset.iterations.distill < 300) {
     notes.push(
-      `Demo budget: students train ${preset.iterations.distill} iterations instead of the ` +
-        "spec's 300 (§9.2) so that eight runs fit a few CPU minutes with TF.js; the " +
-        "calibration table (300 iterations, PyTorch) is therefore only a loose reference.",
+      `Demo budget: the teacher trains ${preset.iterations.teacher} and each student ` +
+        `${preset.iterations.distill} iterations instead of the spec's 300 (§9.2) so that eight ` +
+        "runs fit a few CPU minutes with TF.js; the calibration table (300 iterations, " +
+        "PyTorch) is therefore only a loose reference, and demo students are under-trained.",
     );
   }
   return notes;
