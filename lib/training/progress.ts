@@ -22,7 +22,7 @@ export type Progress = {
 
 /** The part of `Deno.jupyter` the progress display uses. */
 export type Jupyter = {
-  broadcast(type: string, content: Record<string, unknown>): Promise<void>;
+  broadcast(type: string, content: Record<string, unknown>): Promise<void> | void;
 };
 
 function jupyter(): Jupyter | undefined {
@@ -136,7 +136,13 @@ export function createProgress(
         metadata: {},
         transient: { display_id: id },
       };
-      void jp!.broadcast(first ? "display_data" : "update_display_data", content).catch(() => {});
+      // Deno 2.9 returns undefined (not a Promise) from broadcast; a display error never stops training
+      try {
+        void Promise.resolve(jp!.broadcast(first ? "display_data" : "update_display_data", content))
+          .catch(() => {});
+      } catch {
+        // ignore
+      }
       first = false;
     };
     return {
