@@ -319,7 +319,8 @@ export class DepthToSpace extends tf.layers.Layer {
  * import * as tf from "../../tf/tf.ts";
  * import { AdaptiveAvgPool } from "./spatial.ts";
  * const y = new AdaptiveAvgPool({ bins: 2 }).apply(tf.tensor4d([1, 2, 3], [1, 1, 3, 1])) as tf.Tensor;
- * if (Array.from(y.dataSync()).join() !== "1.5,2.5") throw new Error(String(y.dataSync()));
+ * // Height 1 → both row bins cover row 0; width 3 → bins [0, 2) and [1, 3).
+ * if (Array.from(y.dataSync()).join() !== "1.5,2.5,1.5,2.5") throw new Error(String(y.dataSync()));
  * ```
  */
 export class AdaptiveAvgPool extends tf.layers.Layer {
