@@ -209,3 +209,32 @@ export async function evaluateSplit(
   const score = (s: Float32Array): CxrScores => ({ scores: s, ...multiLabelAuroc(s, labels, L) });
   return { ids, labels, raw: score(raw), prob: score(prob) };
 }
+
+/**
+ * The first `n` images of a split as a `[W, H, n]` stack (first axis fastest, grey channel) for
+ * lib/plots `sliceViewer`, with one caption per image (name and findings).
+ *
+ * @example
+ * ```ts ignore
+ * const m = await sampleStack(data, "train", 8);
+ * await display(sliceViewer({ image: m.image, shape: m.shape }));
+ * ```
+ */
+export async function sampleStack(
+  data: CxrData,
+  split: CxrSplit,
+  n: number,
+): Promise<{ image: Float32Array; shape: number[]; captions: string[] }> {
+  const entries = data.lists[split].slice(0, n);
+  const imgs = await Promise.all(entries.map((e) => data.image(e.name)));
+  const [H, W] = imgs[0].shape;
+  const image = new Float32Array(W * H * imgs.length);
+  imgs.forEach((im, k) => {
+    for (let i = 0; i < W * H; i++) image[k * W * H + i] = im.data[3 * i];
+  });
+  const captions = entries.map((e) => {
+    const f = CXR_LABELS.filter((_, c) => e.labels![c] === 1);
+    return `${e.name}: ${f.length ? f.join(", ") : "No Finding"}`;
+  });
+  return { image, shape: [W, H, imgs.length], captions };
+}
