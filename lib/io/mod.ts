@@ -41,4 +41,24 @@ export {
 } from "./h5.ts";
 export { decodePngBytes, encodePngBytes, type PngImage, readPng, writePng } from "./png.ts";
 export { type CsvOptions, type CsvRecord, formatCsv, parseCsv, readCsv, writeCsv } from "./csv.ts";
-// checkpoint.ts (model checkpoints) is re-exported here by its owner.
+export {
+  encodeSafetensors,
+  loadTorchWeights,
+  parseSafetensors,
+  readSafetensors,
+  type SafeDtype,
+  type SafeTensor,
+  SafetensorsError,
+  type TorchLoadReport,
+  torchStateDict,
+} from "./safetensors.ts";
+export {
+  CheckpointError,
+  loadModel,
+  loadTensors,
+  loadWeightsInto,
+  resolveCheckpointDir,
+  saveModel,
+  saveTensors,
+  writeAtomicDir,
+} from "./checkpoint.ts";
