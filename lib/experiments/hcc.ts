@@ -8,7 +8,7 @@
  * validation epoch (the original's selection) and evaluated with the spec's 3-class protocol.
  *
  * Stage functions for notebooks: {@link prepareHccData}, {@link trainHccStage},
- * {@link summariseHcc}, {@link hccSampleFigure}; {@link runHcc} composes them.
+ * {@link hccSampleFigure}, {@link finishHcc}; {@link runHcc} composes them.
  *
  * @module
  */
@@ -18,10 +18,12 @@ import { type Figure, sliceViewer } from "../plots/mod.ts";
 import { writeReport } from "./report.ts";
 import type { Experiment, ExperimentResult, RunOptions, Table } from "./types.ts";
 import type { HccPreset } from "./hcc_types.ts";
-import { type HccStage, prepareHccData, trainHccStage } from "./hcc_train.ts";
+import { hccPresets } from "./hcc_presets.ts";
+import { type HccData, type HccStage, prepareHccData, trainHccStage } from "./hcc_train.ts";
 import { summariseHcc } from "./hcc_report.ts";
 
 export type { HccPreset } from "./hcc_types.ts";
+export { hccPresets } from "./hcc_presets.ts";
 export { HccExperimentError, prepareHccData, trainHccStage } from "./hcc_train.ts";
 export type { HccData, HccEval, HccModelRun, HccStage } from "./hcc_train.ts";
 export { HCC_METHOD_NAMES, outOfFold, summariseHcc } from "./hcc_report.ts";
@@ -35,71 +37,6 @@ export {
   perClassAuc,
 } from "./hcc_metrics.ts";
 export type { HccScores } from "./hcc_metrics.ts";
-
-const DEMO_DATA = {
-  loadCrop: [20, 20, 20] as [number, number, number],
-  netCrop: [16, 16, 16] as [number, number, number],
-  dilations: 4,
-  labelDir: "labels",
-};
-
-/** Presets: `demo` (spec §9.1), `paper` (§9.2, not run here), `smoke` (tests). */
-export const hccPresets: Record<"demo" | "paper" | "smoke", HccPreset> = {
-  demo: {
-    name: "demo",
-    scale: "demo",
-    phantom: "hcc",
-    data: DEMO_DATA,
-    model: { width: 1 / 8 },
-    train: {
-      epochs: 6,
-      batchSize: 8,
-      lr: 1e-3,
-      stepSize: 2,
-      gamma: 0.9,
-      evalBatch: 8,
-      freezeW: false,
-    },
-    folds: "all",
-    bootstrap: { resamples: 1000, level: 0.95 },
-  },
-  paper: {
-    name: "paper",
-    scale: "paper",
-    phantom: "hcc",
-    data: { loadCrop: [72, 72, 20], netCrop: [64, 64, 16], dilations: 20, labelDir: "labels" },
-    model: { width: 1 },
-    train: {
-      epochs: 20,
-      batchSize: 16,
-      lr: 3e-4,
-      stepSize: 2,
-      gamma: 0.9,
-      evalBatch: 16,
-      freezeW: false,
-    },
-    folds: "all",
-    bootstrap: { resamples: 1000, level: 0.95 },
-  },
-  smoke: {
-    name: "smoke",
-    scale: "demo",
-    phantom: "hcc",
-    data: DEMO_DATA,
-    model: { width: 1 / 8 },
-    train: {
-      epochs: 2,
-      batchSize: 8,
-      lr: 1e-3,
-      stepSize: 2,
-      gamma: 0.9,
-      evalBatch: 8,
-      freezeW: false,
-    },
-    folds: [0],
-    bootstrap: { resamples: 100, level: 0.95 },
-  },
-};
 
 /** The paper's numbers: none could be located (spec 01 §7); nothing is invented. */
 export const HCC_PAPER_TABLE: Table = {
@@ -230,6 +167,25 @@ export async function runHcc(
       stages.push(st);
     }
   }
+  return await finishHcc(data, stages, preset, opts, t0);
+}
+
+/**
+ * Summarise finished stages, write `metrics.json` and `report.html` into `opts.outDir`, and
+ * return the result with its figures (a sample case, ROC curves, per-fold bars, curves).
+ *
+ * @example
+ * ```ts ignore
+ * const result = await finishHcc(data, stages, hccPresets.demo, { dataDir, outDir, seed: 0 });
+ * ```
+ */
+export async function finishHcc(
+  data: HccData,
+  stages: HccStage[],
+  preset: HccPreset,
+  opts: RunOptions,
+  startedAt = performance.now(),
+): Promise<ExperimentResult & { figures: Figure[] }> {
   const res = summariseHcc(stages, preset, opts.seed);
   const result = {
     study: "hcc" as const,
@@ -240,7 +196,7 @@ export async function runHcc(
     tables: res.tables,
     paper: HCC_PAPER_TABLE,
     notes: notes(stages, res, preset),
-    wallSeconds: (performance.now() - t0) / 1000,
+    wallSeconds: (performance.now() - startedAt) / 1000,
   };
   const figures = [hccSampleFigure(data.cases[0]), ...res.figures];
   await writeReport(opts.outDir, result, figures, "Study 01 — HCC MVI, MD-Net");

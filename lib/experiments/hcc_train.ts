@@ -11,27 +11,25 @@
 import { join } from "node:path";
 import * as tf from "../tf/tf.ts";
 import { buildModel } from "../models/mod.ts";
-import { mdnetDistiller, mdnetFocalLoss } from "../distillers/mod.ts";
-import type { Distiller } from "../distillers/mod.ts";
+import { mdnetFocalLoss } from "../distillers/mod.ts";
 import {
-  collate,
   DataLoader,
   type HccCase,
   hccDataset,
   type LoaderState,
   loadHccCases,
 } from "../datasets/mod.ts";
-import {
-  type Batch,
-  loaderSource,
-  type Outputs,
-  perEpoch,
-  stepLr,
-  train,
-} from "../training/mod.ts";
-import { createRng } from "../random/mod.ts";
+import { type Batch, loaderSource, perEpoch, stepLr, train } from "../training/mod.ts";
 import { accuracyOf, macroAuc } from "./hcc_metrics.ts";
 import type { HccPreset } from "./hcc_types.ts";
+import {
+  bestEpoch,
+  type HccEval,
+  mdnetWithAliases,
+  predict,
+  splitInput,
+  validBatches,
+} from "./hcc_steps.ts";
 
 /** Thrown for unusable HCC data or a stage file that does not match the run. */
 export class HccExperimentError extends Error {
@@ -71,8 +69,7 @@ export async function prepareHccData(dataDir: string, preset: HccPreset): Promis
   return { cases, folds, skipped: r.skipped };
 }
 
-/** One validation pass: softmax probabilities per case (rows) and macro OvR AUC / accuracy. */
-export type HccEval = { epoch: number; auc: number; acc: number; probs: number[][] };
+export type { HccEval } from "./hcc_steps.ts";
 
 /** One network's validation history within a stage. */
 export type HccModelRun = { history: HccEval[]; bestEpoch: number };
@@ -94,73 +91,6 @@ export type HccStage = {
   /** True when read back from disk (not trained in this call). */
   reused?: boolean;
 };
-
-/** Best epoch (strictly higher AUC than every earlier epoch wins, as the original's selection). */
-function bestEpoch(h: HccEval[]): number {
-  let best = -1, v = -Infinity;
-  for (const e of h) if (e.auc > v) (v = e.auc, best = e.epoch);
-  return best;
-}
-
-function softmaxRows(logits: tf.Tensor): number[][] {
-  const p = tf.softmax(logits);
-  const rows = p.arraySync() as number[][];
-  p.dispose();
-  return rows;
-}
-
-/** Validation tensors in fixed batches: [hbp, pre, clinical] per batch. */
-function validBatches(cases: HccCase[], preset: HccPreset) {
-  const ds = hccDataset(cases, { train: false, netCrop: preset.data.netCrop });
-  const rng = createRng(0); // the validation transform draws nothing
-  const out: { image: Float32Array; shape: number[]; clinical: Float32Array }[] = [];
-  for (let i = 0; i < cases.length; i += preset.train.evalBatch) {
-    const idx = Array.from(
-      { length: Math.min(preset.train.evalBatch, cases.length - i) },
-      (_, k) => i + k,
-    );
-    const b = collate(idx.map((j) => ds.get(j, rng)));
-    out.push({ image: b.image, shape: [idx.length, ...b.shape], clinical: b.extra.clinical.data });
-  }
-  return out;
-}
-
-function predict(
-  model: tf.LayersModel,
-  batches: ReturnType<typeof validBatches>,
-  withClinical: boolean,
-): number[][] {
-  const rows: number[][] = [];
-  for (const b of batches) {
-    const logits = tf.tidy(() => {
-      const [hbp, pre] = tf.split(tf.tensor(b.image, b.shape), 2, 4);
-      const ins = withClinical ? [hbp, pre, tf.tensor2d(b.clinical, [b.shape[0], 52])] : [hbp, pre];
-      const out = model.apply(ins, { training: false }) as tf.Tensor[];
-      return out[0];
-    });
-    rows.push(...softmaxRows(logits));
-    logits.dispose();
-  }
-  return rows;
-}
-
-/**
- * The MD-Net distiller with both tap spellings visible (`s_pre`/`t_pre` of the model zoo and the
- * plain `pre`/`hbp` an older distiller API reads), so either version of lib/distillers works.
- */
-function mdnetWithAliases(freezeW: boolean): Distiller {
-  const d = mdnetDistiller({ freezeW });
-  const alias = (o: Outputs | undefined, k: string): Outputs | undefined =>
-    o && {
-      logits: o.logits,
-      taps: { ...o.taps, pre: o.taps[`${k}_pre`], hbp: o.taps[`${k}_hbp`] },
-    };
-  return { ...d, loss: (s, t, b, ctx) => d.loss(alias(s, "s")!, alias(t, "t"), b, ctx) };
-}
-
-function splitInput(b: Batch): tf.Tensor[] {
-  return tf.split(b.x as tf.Tensor, 2, 4);
-}
 
 async function readStage(path: string): Promise<HccStage | null> {
   try {
