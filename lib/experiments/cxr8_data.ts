@@ -27,7 +27,15 @@ import { multiLabelAuroc } from "../metrics/mod.ts";
 /** The three labelled splits of the original (§2.2). */
 export type CxrSplit = "train" | "val" | "test";
 
-/** List files of each split, relative to the data root. */
+/**
+ * List files of each split, relative to the data root.
+ *
+ * @example
+ * ```ts
+ * import { CXR_LISTS } from "./cxr8_data.ts";
+ * if (CXR_LISTS.val !== "labels/val_list.txt") throw new Error();
+ * ```
+ */
 export const CXR_LISTS: Record<CxrSplit, string> = {
   train: "labels/train_list_224.txt",
   val: "labels/val_list.txt",
@@ -102,7 +110,14 @@ export async function prepareData(root: string, config: CxrDataConfig): Promise<
   return { root, config, lists, image, nihTestOverlap };
 }
 
-/** A split as a {@link Dataset}: training augmentation or the test pipeline (ten-crop/centre). */
+/**
+ * A split as a {@link Dataset}: training augmentation or the test pipeline (ten-crop/centre).
+ *
+ * @example
+ * ```ts ignore
+ * const ds = cxrDataset(data, "test", { train: false, tta: "tencrop" }); // samples [10, 28, 28, 3]
+ * ```
+ */
 export function cxrDataset(
   data: CxrData,
   split: CxrSplit,
@@ -134,7 +149,14 @@ export function cxrDataset(
   };
 }
 
-/** A shuffled, resumable, endless training source over `split` for the loop. */
+/**
+ * A shuffled, resumable, endless training source over `split` for the loop.
+ *
+ * @example
+ * ```ts ignore
+ * const src = trainSource(data, "train", 16, "0:teacher"); // for train({ data: src, … })
+ * ```
+ */
 export function trainSource(
   data: CxrData,
   split: CxrSplit,

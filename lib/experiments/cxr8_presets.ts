@@ -11,7 +11,7 @@
  * @module
  */
 import { DATA_PRESETS } from "../datasets/mod.ts";
-import type { Cxr8Preset } from "./cxr8.ts";
+import type { Cxr8Preset } from "./cxr8_session.ts";
 
 const DEMO = DATA_PRESETS.chestxray14.demo, PAPER = DATA_PRESETS.chestxray14.paper;
 

@@ -7,7 +7,7 @@ import { CXR_LABELS } from "../datasets/mod.ts";
 import { type Figure, learningCurves, perClassBars, rocFigureMultiLabel } from "../plots/mod.ts";
 import { writeReport } from "./report.ts";
 import type { ExperimentResult, MethodResult, Table } from "./types.ts";
-import type { Cxr8Entry, Cxr8Session } from "./cxr8.ts";
+import type { Cxr8Entry, Cxr8Session } from "./cxr8_session.ts";
 
 /**
  * The paper's published numbers (DTforCXR8 README; spec 04 §6 R1 and R2), theirs, on the real
@@ -48,7 +48,14 @@ export const CXR8_PAPER: Table = {
   ],
 };
 
-/** The headline scores of an entry: raw-averaged (faithful) or σ-averaged (corrected). */
+/**
+ * The headline scores of an entry: raw-averaged (faithful) or σ-averaged (corrected).
+ *
+ * @example
+ * ```ts ignore
+ * const { mean, perClass } = headline(entry);
+ * ```
+ */
 export function headline(e: Cxr8Entry): { perClass: number[]; mean: number } {
   return e.protocol === "faithful" ? e.test.raw : e.test.prob;
 }
@@ -129,7 +136,14 @@ function notes(s: Cxr8Session): string[] {
   return out;
 }
 
-/** Tables, figures and the report of a finished session. */
+/**
+ * Tables, figures and the report of a finished session.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await buildCxr8Report(session, wallSeconds); // writes metrics.json + report.html
+ * ```
+ */
 export async function buildCxr8Report(
   s: Cxr8Session,
   wallSeconds: number,

@@ -42,6 +42,15 @@ export function buildCxrModel(cfg: CxrModelCfg, crop: number, seed: string): tf.
 /**
  * The baselines' loss: BCE-with-logits, mean over B×14; with `doubleSigmoid` the logits first go
  * through the head's Sigmoid, so the loss sees σ(σ(z)) as in the original (§7 B5).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { baselineLoss } from "./cxr8_train.ts";
+ * const z = tf.tensor2d([[0]]), y = tf.tensor2d([[1]]);
+ * const l = baselineLoss(false)({ logits: z, taps: {} }, { x: z, y }) as tf.Scalar;
+ * if (Math.abs(l.dataSync()[0] - Math.LN2) > 1e-6) throw new Error();
+ * ```
  */
 export function baselineLoss(doubleSigmoid: boolean): TaskLoss {
   return (o, b) =>
@@ -51,7 +60,18 @@ export function baselineLoss(doubleSigmoid: boolean): TaskLoss {
     });
 }
 
-/** The focal part of the distillation loss, already multiplied by α (§4.2). */
+/**
+ * The focal part of the distillation loss, already multiplied by α (§4.2).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "../tf/tf.ts";
+ * import { focalTask } from "./cxr8_train.ts";
+ * const z = tf.tensor2d([[0]]), y = tf.tensor2d([[1]]);
+ * const t = focalTask(0.5, 2)({ logits: z, taps: {} }, { x: z, y }) as Record<string, tf.Scalar>;
+ * if (Math.abs(t.focal.dataSync()[0] - 0.125 * Math.LN2) > 1e-6) throw new Error();
+ * ```
+ */
 export function focalTask(alpha: number, gamma: number): TaskLoss {
   return (o, b) => ({ focal: tf.mul(cxr8FocalLoss(o.logits, b.y, { gamma }), alpha) as tf.Scalar });
 }
@@ -150,6 +170,13 @@ const METRIC: Record<CkptSelect, { metric: string; mode: "min" | "max" }> = {
 /**
  * Train `spec.model` in place (or load the finished stage when `resume` finds `stage.json`), keep
  * the selected epoch's weights, save them to `<name>/final/`.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await runStage({ name: "student_baseline", model, data, split: "train", epochs: 6, batch: 16,
+ *   optimizer: { kind: "adamw", weightDecay: 0.01 }, lr: 1e-3, taskLoss: baselineLoss(false),
+ *   select: "train-loss", seed: "0", outDir, resume: true, verbose: false });
+ * ```
  */
 export async function runStage(spec: StageSpec): Promise<StageResult> {
   const dir = join(spec.outDir, spec.name);
