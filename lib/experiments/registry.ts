@@ -7,6 +7,7 @@ import type { Experiment, StudyId } from "./types.ts";
 /** Lazily loaded experiments, in the studies' order (01 … 05). */
 export const EXPERIMENTS: Partial<Record<StudyId, () => Promise<Experiment>>> = {
   hcc: () => import("./hcc.ts").then((m) => m.hccExperiment as unknown as Experiment),
+  kits: () => import("./kits.ts").then((m) => m.kitsExperiment as unknown as Experiment),
   synapse: () => import("./synapse.ts").then((m) => m.synapseExperiment as unknown as Experiment),
   cxr8: () => import("./cxr8.ts").then((m) => m.cxr8Experiment as unknown as Experiment),
 };
