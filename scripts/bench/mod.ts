@@ -54,10 +54,12 @@ async function runJson(cmd: string, args: string[], capS: number): Promise<Resul
       stdout: "piped",
       stderr: "piped",
       signal: AbortSignal.timeout(capS * 1000),
+      env: { NO_COLOR: "1" },
     }).output();
     const text = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
     if (!out.success) {
-      const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" ");
+      const err = new TextDecoder().decode(out.stderr)
+        .split("\n").filter((l) => /error/i.test(l)).slice(0, 2).join(" ");
       return out.signal ? `> ${capS} s (stopped)` : `failed: ${err.slice(0, 200)}`;
     }
     return JSON.parse(text) as Result;
@@ -135,12 +137,14 @@ function html(rows: Row[], meta: Record<string, unknown>): string {
   const oneX = 380 + 400 / max;
   const table = rows.map((r) =>
     `<tr><td>${esc(r.name)}</td><td>${esc(r.backend)}</td><td>${fmt(r.medkdMs)}</td>` +
-    `<td>${fmt(r.refMs)}</td><td>${fmt(r.ratio, 2)}</td><td>${esc(r.note ?? "")}</td></tr>`
+    `<td>${fmt(r.refMs)}</td><td>${fmt(r.ratio, 2)}</td><td>${fmt(r.medkdCpuMs ?? null)}</td>` +
+    `<td>${fmt(r.refCpuMs ?? null)}</td><td>${esc(r.note ?? "")}</td></tr>`
   ).join("\n");
   return `<!doctype html><meta charset="utf-8"><title>medkd bench</title>
 <h1>medkd benchmarks</h1><pre>${esc(JSON.stringify(meta, null, 1))}</pre>
 <table border="1" cellpadding="4"><tr><th>workload</th><th>backend</th><th>medkd ms (median)</th>
-<th>reference ms (median)</th><th>ratio medkd/reference</th><th>note</th></tr>
+<th>reference ms (median)</th><th>ratio medkd/reference</th><th>medkd CPU ms</th>
+<th>reference CPU ms</th><th>note</th></tr>
 ${table}</table>
 <h2>ratio medkd / reference (line: 1×)</h2>
 <svg width="900" height="${rows.length * 22 + 10}" xmlns="http://www.w3.org/2000/svg">${bars}
@@ -228,9 +232,8 @@ async function main(): Promise<void> {
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     console.log(
-      `| ${r.name} | ${r.backend} | ${fmt(r.medkdMs)} | ${fmt(r.refMs)} | ${fmt(r.ratio, 2)} | ${
-        r.note ?? ""
-      } |`,
+      `| ${r.name} | ${r.backend} | ${fmt(r.medkdMs)} | ${fmt(r.refMs)} | ${fmt(r.ratio, 2)} | ` +
+        `${fmt(r.medkdCpuMs ?? null)} | ${fmt(r.refCpuMs ?? null)} | ${r.note ?? ""} |`,
     );
   }
   await Deno.mkdir("runs/bench", { recursive: true });

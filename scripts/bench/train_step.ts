@@ -23,9 +23,16 @@ function convBnRelu(x: L, f: number, k = 3, s = 1, rank = 2): L {
   const conv = rank === 2
     ? tf.layers.conv2d({ filters: f, kernelSize: k, strides: s, padding: "same", useBias: false })
     : tf.layers.conv3d({ filters: f, kernelSize: k, strides: s, padding: "same", useBias: false });
-  const y = conv.apply(x) as L;
-  const bn = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(y) as L;
-  return tf.layers.reLU().apply(bn) as L;
+  let y = conv.apply(x) as L;
+  // TF.js's batchNorm op stops at rank 4: a 5D tensor is normalised as [N, D·H, W, C] (same
+  // per-channel statistics over N·D·H·W as PyTorch's BatchNorm3d)
+  const sh = y.shape as number[];
+  if (rank === 3) {
+    y = tf.layers.reshape({ targetShape: [sh[1] * sh[2], sh[3], sh[4]] }).apply(y) as L;
+  }
+  y = tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(y) as L;
+  if (rank === 3) y = tf.layers.reshape({ targetShape: sh.slice(1) }).apply(y) as L;
+  return tf.layers.reLU().apply(y) as L;
 }
 
 /** (a) UNet, widths 16/32/64/128, 2× (conv3×3 + BN + ReLU) per level, 2×2 transposed-conv up. */
@@ -130,7 +137,9 @@ export const workloads: Record<string, Workload> = {
 };
 
 /** Build one step closure for a workload (fixed seeded data); dispose with the returned fn. */
-export function makeStep(w: Workload): { step: () => void; dispose: () => void; params: number } {
+export function makeStep(
+  w: Workload,
+): { step: () => Promise<void>; dispose: () => void; params: number } {
   const model = w.model();
   const rng = createRng(1);
   const n = w.batch.reduce((a, b) => a * b, 1);
@@ -143,17 +152,17 @@ export function makeStep(w: Workload): { step: () => void; dispose: () => void; 
   for (let i = 0; i < labels.length; i++) labels[i] = rng.int(0, classes);
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), classes).reshape([w.batch[0], ...outShape]);
   const opt = tf.train.adam(1e-3);
-  const step = () => {
+  const step = async () => {
     if (w.train) {
       const loss = opt.minimize(() => {
         const logits = model.apply(x, { training: true }) as tf.Tensor;
         return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
       }, true);
-      loss!.dataSync();
+      await loss!.data(); // data(), not dataSync(): WebGPU cannot read synchronously
       loss!.dispose();
     } else {
       const out = model.predict(x) as tf.Tensor;
-      out.dataSync();
+      await out.data();
       out.dispose();
     }
   };
@@ -188,20 +197,20 @@ async function main(): Promise<void> {
     }
   }
   const s = makeStep(w);
-  s.step(); // warm-up
+  await s.step(); // warm-up
   const ms: number[] = [], cpuMs: number[] = [];
   const reps = Number(repsArg);
   for (let i = 0; i < reps; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    s.step();
+    await s.step();
     ms.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpuMs.push((c.user + c.system) / 1000);
   }
   let top: [string, number][] | undefined;
   if (profile) {
-    const info = await tf.profile(() => s.step());
+    const info = await tf.profile(async () => await s.step());
     const acc = new Map<string, number>();
     for (const k of info.kernels) {
       acc.set(k.name, (acc.get(k.name) ?? 0) + (k.kernelTimeMs as number));

@@ -147,10 +147,35 @@ function fusedConv2d(args: FusedArgs): tf.Tensor {
   });
 }
 
+/**
+ * TF.js has no gradient for Conv3DBackpropInputV2 (so `conv3dTranspose` cannot train): the
+ * adjoint of a transposed convolution is the forward convolution, and its filter gradient is
+ * the ordinary filter gradient with the roles of input and output swapped.
+ */
+const conv3dTransposeGrad: tf.GradConfig = {
+  kernelName: "Conv3DBackpropInputV2",
+  inputsToSave: ["dy", "filter"],
+  gradFunc: (ddx, saved, attrs) => {
+    const [dy, filter] = saved;
+    const { strides, pad } = attrs as { strides: [number, number, number]; pad: "valid" | "same" };
+    const g = ddx as tf.Tensor5D;
+    return {
+      dy: () => tf.conv3d(g, filter as tf.Tensor5D, strides, pad),
+      filter: () =>
+        tf.engine().runKernel("Conv3DBackpropFilterV2", { x: g, dy }, {
+          strides,
+          pad,
+          filterShape: filter.shape,
+        } as never) as tf.Tensor,
+    };
+  },
+};
+
 let registered = false;
 
 /**
- * Register the dilated-convolution gradients (idempotent, any backend). Called by
+ * Register the dilated-convolution gradients and the missing `conv3dTranspose` gradient
+ * (idempotent, any backend). Called by
  * `installFastKernels` and by `initBackend`'s backends; safe to call directly.
  *
  * @example
@@ -168,6 +193,7 @@ export function registerDilatedGradients(): void {
   registered = true;
   tf.registerGradient(gradConfig("Conv2D", 2));
   tf.registerGradient(gradConfig("Conv3D", 3));
+  if (!tf.getGradient("Conv3DBackpropInputV2")) tf.registerGradient(conv3dTransposeGrad);
   originalFused = tf.fused.conv2d;
   (tf.fused as { conv2d: typeof tf.fused.conv2d }).conv2d = fusedConv2d as typeof tf.fused.conv2d;
 }

@@ -119,10 +119,10 @@ function checkCase(c: Case, label: string): void {
 
 Deno.test("dilated Conv2D / Conv3D gradients equal float64 finite differences", async () => {
   await setup();
-  await forEachGemm(async (g) => {
+  await forEachGemm((g) => {
     for (const c of cases) checkCase(c, `fast ${g} ${c.x} d${c.d} ${c.pad}`);
   });
-  await withReferenceKernels(async () => {
+  await withReferenceKernels(() => {
     for (const c of cases) checkCase(c, `reference ${c.x} d${c.d} ${c.pad}`);
   });
 });
@@ -152,4 +152,37 @@ Deno.test("a dilated tf.layers.conv2d trains (fused path) with the same gradient
   }
   tf.dispose([x, r]);
   layer.dispose(); // getWeights() returned the layer's own variables
+});
+
+Deno.test("conv3dTranspose has a gradient (exact for this linear op, checked by differences)", async () => {
+  await setup();
+  const rng = createRng(7);
+  const x = randn(rng, [1, 2, 3, 2, 3]) as tf.Tensor5D;
+  const w = randn(rng, [2, 2, 2, 2, 3]) as tf.Tensor5D; // [d, h, w, out, in]
+  const r = randn(rng, [1, 4, 6, 4, 2]);
+  const loss = (a: tf.Tensor, b: tf.Tensor) =>
+    tf.conv3dTranspose(a as tf.Tensor5D, b as tf.Tensor5D, [1, 4, 6, 4, 2], 2, "same").mul(r).sum();
+  for (const ref of [false, true]) {
+    const run = () => {
+      const [dx, dw] = tf.grads(loss)([x, w]);
+      const base = loss(x, w).dataSync()[0];
+      const check = (t: tf.Tensor, g: tf.Tensor, which: 0 | 1) => {
+        const v = t.dataSync(), gv = g.dataSync();
+        for (let i = 0; i < v.length; i += 5) {
+          const e = Float32Array.from(v);
+          e[i] += 1;
+          const p = tf.tensor(e, t.shape);
+          const d = (which === 0 ? loss(p, w) : loss(x, p)).dataSync()[0] - base;
+          p.dispose();
+          assert.ok(Math.abs(d - gv[i]) < 1e-3 * Math.max(1, Math.abs(gv[i])), `${which} ${i}`);
+        }
+      };
+      check(x, dx, 0);
+      check(w, dw, 1);
+      tf.dispose([dx, dw]);
+    };
+    if (ref) await withReferenceKernels(run);
+    else run();
+  }
+  tf.dispose([x, w, r]);
 });
