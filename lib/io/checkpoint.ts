@@ -216,6 +216,9 @@ export async function writeAtomicDir(
 ): Promise<void> {
   const tmp = `${dir}.tmp-${Deno.pid}-${++tmpCounter}`;
   const old = `${dir}.old`;
+  // a crash between the two renames of an earlier write left only `dir.old`: put it back first,
+  // so that removing `.old` below never deletes the only complete checkpoint
+  if (!(await exists(dir)) && (await exists(old))) await Deno.rename(old, dir);
   await Deno.mkdir(tmp, { recursive: true });
   try {
     await write(tmp);
@@ -228,6 +231,23 @@ export async function writeAtomicDir(
   if (hadDir) await Deno.rename(dir, old);
   await Deno.rename(tmp, dir);
   if (hadDir) await Deno.remove(old, { recursive: true });
+  await removeStaleTemps(dir);
+}
+
+/** Remove `dir.tmp-*` folders that other (killed) processes left half-written. */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const cut = dir.lastIndexOf("/");
+  const parent = cut < 0 ? "." : dir.slice(0, cut) || "/";
+  const prefix = `${dir.slice(cut + 1)}.tmp-`, mine = `${prefix}${Deno.pid}-`;
+  try {
+    for await (const e of Deno.readDir(parent)) {
+      if (e.name.startsWith(prefix) && !e.name.startsWith(mine)) {
+        await Deno.remove(`${parent}/${e.name}`, { recursive: true }).catch(() => {});
+      }
+    }
+  } catch {
+    // best effort: a leftover temp folder wastes space but never hides a checkpoint
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

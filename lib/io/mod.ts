@@ -5,6 +5,7 @@
  */
 
 export { CsvError, H5Error, IoError, NiftiError, NpyError, PngError } from "./errors.ts";
+export { checkMemoryBudget, memoryBudget, MemoryBudgetError } from "./budget.ts";
 export {
   type NiftiDtype,
   type NiftiHeader,

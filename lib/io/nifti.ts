@@ -13,6 +13,7 @@ import zlib from "node:zlib";
 import { Gunzip } from "fflate";
 import type { Volume, VoxelArray } from "../volume/types.ts";
 import { NiftiError } from "./errors.ts";
+import { checkMemoryBudget } from "./budget.ts";
 import { baseAffine, qformToAffine } from "./nifti_affine.ts";
 import {
   NIFTI_DATATYPES,
@@ -163,6 +164,14 @@ function voxelBytes(h: NiftiHeader, path: string): { ctor: Ctor; count: number; 
   return { ctor, count, nbytes };
 }
 
+/** Bytes of the extra float array that scaling (a valid slope other than 1, 0) allocates. */
+function scaledBytes(h: NiftiHeader, nbytes: number): number {
+  const s = h.sclSlope;
+  if (s === 0 || !Number.isFinite(s) || (s === 1 && h.sclInter === 0)) return 0;
+  const count = nbytes / (CTORS[h.datatype]?.BYTES_PER_ELEMENT ?? 1);
+  return count * (h.datatype === 64 ? 8 : 4);
+}
+
 function truncated(path: string, nbytes: number, found: number): NiftiError {
   return new NiftiError(
     path,
@@ -207,6 +216,7 @@ export async function readNifti(path: string): Promise<Volume & { header: NiftiH
           "stream can hold",
       );
     }
+    checkMemoryBudget(total + scaledBytes(h, nbytes), path);
     const all = gunzipExact(gz, total, path);
     if (all.length < total) throw truncated(path, nbytes, all.length - h.voxOffset);
     // keep the voxels in gunzip's own buffer (no 2nd allocation + copy) when it is ours alone
@@ -221,6 +231,7 @@ export async function readNifti(path: string): Promise<Volume & { header: NiftiH
     h = parseNiftiHeader(pre.bytes, path);
     const { nbytes } = voxelBytes(h, path);
     if (h.voxOffset + nbytes > pre.size) throw truncated(path, nbytes, pre.size - h.voxOffset);
+    checkMemoryBudget(nbytes + scaledBytes(h, nbytes), path);
     raw = new Uint8Array(nbytes);
     const f = await Deno.open(path);
     try {

@@ -27,6 +27,7 @@ import {
   type TrainResult,
 } from "./loop_types.ts";
 import { loadRunState, type RunParts, saveRunState } from "./run_state.ts";
+import { checkpointBytes, preflightOutput } from "./preflight.ts";
 import { batchTensors, forward, tapShapes, toTerms } from "./step_utils.ts";
 
 export { NonFiniteLossError, TrainingError } from "./loop_types.ts";
@@ -98,7 +99,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   ];
 
   const ckDir = o.runDir ? `${o.runDir}/checkpoints` : undefined;
-  if (o.runDir) await Deno.mkdir(o.runDir, { recursive: true });
+  if (o.runDir) {
+    // fail now, not at the first checkpoint, if the folder is unwritable or the disk is full
+    if (o.preflight === false) await Deno.mkdir(o.runDir, { recursive: true });
+    else await preflightOutput(o.runDir, checkpointBytes(trainVars.map((t) => t.v)), o.preflight);
+  }
   const log = openRunLog(o.runDir ? `${o.runDir}/log.jsonl` : null);
   let step = 0;
   let best: TrainResult["best"] = null;

@@ -9,6 +9,7 @@ import type { Batch, BatchSource, LossTerms, Outputs } from "./types.ts";
 import type { OptimizerConfig } from "./optim.ts";
 import type { Schedule } from "./schedule.ts";
 import type { ProgressMode } from "./progress.ts";
+import type { PreflightOptions } from "./preflight.ts";
 
 /** A task loss: one scalar or named terms (summed). */
 export type TaskLoss = (out: Outputs, batch: Batch) => tf.Scalar | LossTerms;
@@ -54,6 +55,11 @@ export type TrainOptions = {
   /** Run folder: `log.jsonl`, `checkpoints/last`, `checkpoints/best`. */
   runDir?: string;
   checkpointEvery?: number;
+  /**
+   * Before step 1, check that `runDir` is writable and has room for a checkpoint (a probe file is
+   * written, fsynced and removed); `false` skips it. Failure: `PreflightError`.
+   */
+  preflight?: PreflightOptions | false;
   /** Continue from `runDir/checkpoints/last` when it exists. */
   resume?: boolean;
   /**

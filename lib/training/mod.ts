@@ -23,5 +23,7 @@ export type { Jupyter, Progress, ProgressInfo, ProgressMode } from "./progress.t
 export { openRunLog, readRunLog } from "./log.ts";
 export type { RunLog } from "./log.ts";
 export { loadRunState, saveRunState } from "./run_state.ts";
+export { checkpointBytes, dfFreeBytes, PreflightError, preflightOutput } from "./preflight.ts";
+export type { PreflightOptions } from "./preflight.ts";
 export type { RunParts } from "./run_state.ts";
 export { batchTensors, forward, outputNames, tapShapes } from "./step_utils.ts";
