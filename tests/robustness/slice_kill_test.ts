@@ -33,12 +33,15 @@ function slice(inpath: string, outpath: string) {
 }
 
 async function markers(out: string): Promise<number> {
+  let n = 0;
   try {
-    return [...Deno.readDirSync(`${out}/train/.slicemaker/kits_tumor`)]
-      .filter((e) => e.name.endsWith(".json")).length;
+    for await (const e of Deno.readDir(`${out}/train/.slicemaker/kits_tumor`)) {
+      if (e.name.endsWith(".json")) n++;
+    }
   } catch {
     return 0;
   }
+  return n;
 }
 
 Deno.test("slice kill: SIGKILL mid-run ×3, the re-run finishes the rest; output identical, no temp files", async () => {
