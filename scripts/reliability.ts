@@ -5,6 +5,7 @@
  * - kill/resume: the tiny training run SIGKILLed at `--kills` seeded random points, resumed until
  *   done, final weights compared bit for bit with an uninterrupted run;
  * - checkpoint-write kills: a process rewriting a checkpoint in a loop, SIGKILLed `--kills` times;
+ * - SliceMaker: `deno task slice` SIGKILLed three times mid-run, then re-run;
  * - preflight: unwritable output folder, full disk (a 64 KiB tmpfs when mountable, else injected);
  * - NaN loss: a poisoned batch stops the run with its step number, last good checkpoint kept;
  * - memory: tensor count and RSS over 200 steps; a volume over MEDKD_MEMORY_BUDGET;
@@ -21,6 +22,7 @@ import { writeNifti } from "../lib/io/nifti.ts";
 import { NonFiniteLossError, PreflightError, train } from "../lib/training/mod.ts";
 import { checkpointWriteKills, killResumeExperiment } from "../tests/robustness/kill_lib.ts";
 import { runValidateFaults } from "../tests/robustness/validate_faults.ts";
+import { sliceKillExperiment } from "../tests/robustness/slice_kill_lib.ts";
 import { buildCorpus, FAILURES, runCorpus } from "../tests/robustness/fuzz_lib.ts";
 import { tinyRun } from "../tests/robustness/_tiny_run.ts";
 import { phantomSource, segBatch } from "../tests/training/_tiny.ts";
@@ -83,6 +85,20 @@ await section("Training: kill during checkpoint write", async () => {
     outcome: `${r.loaded}/${r.kills} latest checkpoint loaded, ${r.consistent}/${r.kills} ` +
       "consistent (no mix of two writes)",
     pass: r.loaded === r.kills && r.consistent === r.kills,
+  };
+});
+
+await section("SliceMaker: SIGKILL + re-run", async () => {
+  const r = await sliceKillExperiment({ seed });
+  return {
+    check: "SliceMaker: SIGKILL + re-run",
+    inputs: `\`deno task slice\` on a ${r.cases}-case KiTS phantom`,
+    faults: `3 SIGKILLs mid-run (after ${r.doneAtKill.join(", ")} cases were done)`,
+    outcome: `re-run: ${r.processed} processed, ${r.alreadyDone} already done; output ` +
+      `${r.identical ? "byte-identical to" : "DIFFERS from"} an uninterrupted run; ` +
+      `${r.tempFiles.length} temp files left`,
+    pass: r.identical && r.rerunCode === 0 && r.tempFiles.length === 0 && r.finishedEarly === 0 &&
+      r.alreadyDone === r.doneAtKill.at(-1),
   };
 });
 
