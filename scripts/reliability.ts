@@ -233,7 +233,9 @@ await section("Data set validation", async () => {
 });
 
 await section("Reader fuzz", async () => {
-  const results = await runCorpus(await buildCorpus(nFuzz, seed));
+  const dir = await Deno.makeTempDir({ prefix: "medkd_fuzz_" });
+  const results = await runCorpus(await buildCorpus(nFuzz, seed), { dir })
+    .finally(() => Deno.remove(dir, { recursive: true }).catch(() => {}));
   const formats = [...new Set(results.map((r) => r.format))];
   return formats.map((f) => {
     const rs = results.filter((r) => r.format === f);
