@@ -10,6 +10,7 @@ export const EXPERIMENTS: Partial<Record<StudyId, () => Promise<Experiment>>> = 
   kits: () => import("./kits.ts").then((m) => m.kitsExperiment as unknown as Experiment),
   synapse: () => import("./synapse.ts").then((m) => m.synapseExperiment as unknown as Experiment),
   cxr8: () => import("./cxr8.ts").then((m) => m.cxr8Experiment as unknown as Experiment),
+  brats: () => import("./brats.ts").then((m) => m.bratsExperiment as unknown as Experiment),
 };
 
 /** Study ids with a registered experiment. */
