@@ -9,7 +9,9 @@ import * as tf from "./tf.ts";
 export class TensorLeakError extends Error {
   constructor(readonly label: string, readonly before: number, readonly after: number) {
     super(
-      `${label}: ${after - before} tensor(s) leaked (live tensors ${before} before, ${after} after)`,
+      `${label}: ${
+        after - before
+      } tensor(s) leaked (live tensors ${before} before, ${after} after)`,
     );
     this.name = "TensorLeakError";
   }

@@ -205,6 +205,10 @@ export async function runCorpus(
     }
   } finally {
     worker?.terminate();
+    // A folder we made is removed unless it holds failing inputs (kept for inspection).
+    if (!opts.dir && !results.some((r) => FAILURES.has(r.outcome))) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
   }
   return results;
 }
