@@ -177,6 +177,16 @@ export function synapseNotes(preset: SynapsePreset, stages: StageSummary[]): str
     "The library publishes no student or per-method numbers: the only published figures are " +
     "teacher checkpoint mDice values, shown separately and labelled as theirs.",
   ];
+  const teacher = stages.find((s) => s.name === "teacher");
+  if (teacher && teacher.last.missed > 0) {
+    const present = teacher.last.diceTable.flat().filter((v) => !Number.isNaN(v)).length;
+    notes.push(
+      `The teacher misses ${teacher.last.missed} of ${present} (case, organ) pairs present in ` +
+        `the truth after ${preset.iterations.teacher} iterations: it is under-trained (the ` +
+        "spec's PyTorch teacher reached 62 % Dice after 300), so distillation has little to " +
+        "transfer for the organs it misses.",
+    );
+  }
   if (preset.scale === "demo" && preset.iterations.distill < 300) {
     notes.push(
       `Demo budget: the teacher trains ${preset.iterations.teacher} and each student ` +
