@@ -23,6 +23,7 @@ import type { Experiment, ExperimentResult, MethodResult, RunOptions } from "./t
 export { BRATS_PAPER_TABLE, BRATS_PRESETS, type BratsPreset } from "./brats_presets.ts";
 export type { PhaseLog } from "./brats_train.ts";
 export type { SubsetScores } from "./brats_eval.ts";
+export { bratsFigures, bratsTables } from "./brats_report.ts";
 
 /** Loaded data of one run. */
 export type BratsData = {
@@ -164,6 +165,59 @@ export function methodResult(r: MethodRun): MethodResult {
   };
 }
 
+/** Honest remarks of a run (scores, elections, deviations). */
+export function bratsNotes(preset: BratsPreset, d: BratsData, runs: MethodRun[]): string[] {
+  const [base, lckd] = runs.map(methodResult);
+  const kdRun = runs.find((r) => r.method === "lckd");
+  const teachers = (kdRun?.log.elections ?? []).map((e) => `i=${e.step}: {${e.teachers}}`)
+    .join(", ");
+  const notes = [
+    `Mean Dice over the 15 subsets (ET/TC/WT mean): baseline ${
+      base.metrics.diceMean.toFixed(3)
+    }, ` +
+    `LCKD ${lckd.metrics.diceMean.toFixed(3)} — ${
+      lckd.metrics.diceMean > base.metrics.diceMean
+        ? "LCKD ahead"
+        : "LCKD does not beat the baseline"
+    } at ${preset.name} scale (${d.testCases.length} test cases, one seed: not significant).`,
+    `Teacher elections (0 flair, 1 t1, 2 t1ce, 3 t2) in LCKD phase 2: ${teachers || "none"}.`,
+    "Seeded everything (the original leaves Python/NumPy RNG unseeded); local hard Dice on the " +
+    "test list (the original scores the 66 official validation cases on the BraTS portal); no " +
+    "post-processing.",
+  ];
+  if (preset.sharedWarmup) {
+    notes.push(
+      "Demo economy: one all-modality warm-up without the KD term is shared by both methods " +
+        "(the original's LCKD warm-up includes KD); phase 2 starts at the warm-up's last step.",
+    );
+  }
+  if (preset.overlap === 0) notes.push("Sliding window without overlap (paper: 1/3).");
+  return notes;
+}
+
+/** Tables, figures, notes → `metrics.json` + `report.html`; returns the result. */
+export async function reportBrats(
+  d: BratsData,
+  runs: MethodRun[],
+  wallSeconds: number,
+): Promise<ExperimentResult & { figures: Figure[] }> {
+  const figures: Figure[] = bratsFigures(runs);
+  const result = {
+    study: "brats" as const,
+    preset: d.preset.name,
+    scale: d.preset.scale,
+    seed: d.opts.seed,
+    methods: runs.map(methodResult),
+    tables: bratsTables(runs),
+    paper: BRATS_PAPER_TABLE,
+    notes: bratsNotes(d.preset, d, runs),
+    wallSeconds,
+  };
+  const title = "05 BraTS — LCKD with missing modalities";
+  const paths = await writeReport(d.opts.outDir, result, figures, title);
+  return { ...result, ...paths, figures };
+}
+
 /** Run the whole study (resumable stage by stage). */
 export async function runBrats(
   preset: BratsPreset,
@@ -177,49 +231,7 @@ export async function runBrats(
     runs.push({ method, warmup, log, scores: evaluate(d, model) });
     model.dispose();
   }
-  const tables = bratsTables(runs);
-  const figures: Figure[] = bratsFigures(runs);
-  const [base, lckd] = runs.map(methodResult);
-  const teachers = runs[1].log.elections.map((e) => `i=${e.step}: {${e.teachers}}`).join(", ");
-  const notes = [
-    `Mean Dice over the 15 subsets (ET/TC/WT mean): baseline ${
-      base.metrics.diceMean.toFixed(3)
-    }, ` +
-    `LCKD ${lckd.metrics.diceMean.toFixed(3)} — ${
-      lckd.metrics.diceMean > base.metrics.diceMean
-        ? "LCKD ahead"
-        : "LCKD does not beat the baseline"
-    } at ${preset.scale} scale (${d.testCases.length} test cases, one seed: not significant).`,
-    `Teacher elections (0 flair, 1 t1, 2 t1ce, 3 t2) in LCKD phase 2: ${teachers || "none"}.`,
-    "Seeded everything (the original leaves Python/NumPy RNG unseeded); local hard Dice on the " +
-    "test list (the original scores the 66 official validation cases on the BraTS portal); no " +
-    "post-processing.",
-  ];
-  if (preset.sharedWarmup) {
-    notes.push(
-      "Demo economy: one all-modality warm-up without the KD term is shared by both methods " +
-        "(the original's LCKD warm-up includes KD); phase 2 starts at the warm-up's last step.",
-    );
-  }
-  if (preset.overlap === 0) notes.push("Demo sliding window without overlap (paper: 1/3).");
-  const result = {
-    study: "brats" as const,
-    preset: preset.name,
-    scale: preset.scale,
-    seed: opts.seed,
-    methods: [base, lckd],
-    tables,
-    paper: BRATS_PAPER_TABLE,
-    notes,
-    wallSeconds: (performance.now() - t0) / 1000,
-  };
-  const paths = await writeReport(
-    opts.outDir,
-    result,
-    figures,
-    "05 BraTS — LCKD with missing modalities",
-  );
-  return { ...result, ...paths, figures };
+  return await reportBrats(d, runs, (performance.now() - t0) / 1000);
 }
 
 /** The registered experiment. */
