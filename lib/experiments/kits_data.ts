@@ -39,7 +39,7 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
-/** Link every input file of `jobs` under `dest`, keeping paths relative to `root`. */
+/** Hard-link (or copy) every input file of `jobs` under `dest`, keeping paths relative to `root`. */
 async function linkCases(
   root: string,
   dest: string,
@@ -50,7 +50,8 @@ async function linkCases(
       const to = join(dest, relative(root, f));
       await Deno.mkdir(dirname(to), { recursive: true });
       await Deno.remove(to).catch(() => {});
-      await Deno.symlink(await Deno.realPath(f), to).catch(async () => await Deno.copyFile(f, to));
+      // hard links (SliceMaker's discovery skips symlinks), else a copy
+      await Deno.link(await Deno.realPath(f), to).catch(async () => await Deno.copyFile(f, to));
     }
   }
 }
@@ -58,7 +59,7 @@ async function linkCases(
 /**
  * The train and test case folders: `<dataDir>/train_cases` + `test_cases` when both exist (the
  * original's folder moves, and the phantom's layout); otherwise a seeded case-level split of the
- * cases in `dataDir` (`preset.testCases` to test), materialised as links under
+ * cases in `dataDir` (`preset.testCases` to test), materialised as hard links (or copies) under
  * `<outDir>/split/` and recorded in `<outDir>/split.json`.
  */
 export async function splitCases(

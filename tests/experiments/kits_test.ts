@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { writeKits } from "../../lib/phantoms/kits.ts";
+import { writeLits } from "../../lib/phantoms/lits.ts";
 import {
   addSlice,
   type CaseCounts,
@@ -12,6 +13,7 @@ import {
   hlfdSegTerms,
   KITS_PRESETS,
   kitsExperiment,
+  prepareData,
 } from "../../lib/experiments/kits.ts";
 import { getExperiment } from "../../lib/experiments/registry.ts";
 
@@ -91,6 +93,34 @@ Deno.test("kits: smoke preset end to end, then resume reuses every stage", async
       assert.equal(m.trainSeconds, 0, `${m.method} retrained`);
       assert.equal(m.metrics.dice, r.methods[i].metrics.dice);
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kits: lits preset slices the flat LiTS layout; seeded split without case folders", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "medkd_lits_" });
+  try {
+    await writeLits(`${dir}/data`, {
+      cases: 3,
+      seed: 0,
+      grid: { slices: 12, rows: 40, cols: 40, spacing: [0.8, 0.8, 3] },
+    });
+    const preset = { ...KITS_PRESETS.lits, sliceSize: 40, crop: { row0: 4, col0: 5, size: 32 } };
+    const d = await prepareData(preset, `${dir}/data`, `${dir}/out`, 0);
+    assert.deepEqual(d.testCases, ["2"]); // LiTS ids are unpadded ("volume-2.nii")
+    assert.ok(d.train.length > 0 && d.test.length > 0);
+    const s = await d.test.get(0, null as never);
+    assert.deepEqual(s.shape, [32, 32, 1]);
+    assert.deepEqual(s.labelShape, [32, 32, 2]);
+    // without train_cases/test_cases folders: a seeded split, recorded on disk
+    await Deno.remove(`${dir}/data/train_cases`, { recursive: true });
+    await Deno.remove(`${dir}/data/test_cases`, { recursive: true });
+    const d2 = await prepareData({ ...preset, testCases: 1 }, `${dir}/data`, `${dir}/out2`, 0);
+    const split = JSON.parse(await Deno.readTextFile(`${dir}/out2/split.json`));
+    assert.equal(split.test.length, 1);
+    assert.equal(split.train.length, 2);
+    assert.deepEqual(d2.testCases, split.test);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
