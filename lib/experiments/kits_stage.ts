@@ -114,6 +114,7 @@ export async function trainStage(
     seed,
     runDir,
     resume: true,
+    checkpointEvery: perEp,
     progress: ctx.verbose ? "auto" : "none",
     evaluation: preset.evalEveryEpoch
       ? {
