@@ -16,6 +16,7 @@ import { elementwiseKernels } from "./elementwise.ts";
 import { poolKernels } from "./pool_kernels.ts";
 import { reduceKernels } from "./reduce.ts";
 import { resizeKernels } from "./resize_kernels.ts";
+import { segmentKernels } from "./segment.ts";
 import { setGemm } from "./gemm_state.ts";
 import { matmulKernels } from "./matmul_kernels.ts";
 import { type FastKernel, registerFastKernels } from "./registry.ts";
@@ -44,6 +45,7 @@ export function fastKernelList(): FastKernel[] {
     ...reduceKernels,
     ...copyKernels,
     ...resizeKernels,
+    ...segmentKernels,
   ];
 }
 
