@@ -153,7 +153,7 @@ export function summariseHcc(stages: HccStage[], preset: HccPreset, seed: number
   }
   const byFold = keys.map((k) => picks(stages, k));
   const perFold: Table = {
-    title: "Per fold: best-epoch validation macro AUC (epoch in parentheses columns)",
+    title: "Per fold: best-epoch validation macro AUC, and the epoch where each was reached",
     columns: [
       "fold",
       "validation cases",
@@ -166,13 +166,13 @@ export function summariseHcc(stages: HccStage[], preset: HccPreset, seed: number
     ],
     rows: byFold[0].map((t, i) => [
       `fold ${t.fold}`,
-      t.ids.length,
+      String(t.ids.length),
       t.best.auc,
       byFold[1][i]?.best.auc ?? NaN,
       byFold[2][i]?.best.auc ?? NaN,
-      t.best.epoch,
-      byFold[1][i]?.best.epoch ?? NaN,
-      byFold[2][i]?.best.epoch ?? NaN,
+      String(t.best.epoch),
+      String(byFold[1][i]?.best.epoch ?? "–"),
+      String(byFold[2][i]?.best.epoch ?? "–"),
     ]),
   };
   return {
