@@ -11,7 +11,7 @@ import { readBratsDatalist } from "../datasets/mod.ts";
 import { loadWeightsInto, resolveCheckpointDir } from "../io/checkpoint.ts";
 import { BRATS_REGIONS, BRATS_SUBSETS } from "../metrics/mod.ts";
 import { buildModel } from "../models/mod.ts";
-import { writePhantom } from "../phantoms/mod.ts";
+import { writeBrats } from "../phantoms/mod.ts";
 import type { Figure } from "../plots/mod.ts";
 import { type EvalCase, evaluateSubsets, loadEvalCases, type SubsetScores } from "./brats_eval.ts";
 import { BRATS_PAPER_TABLE, BRATS_PRESETS, type BratsPreset } from "./brats_presets.ts";
@@ -43,7 +43,7 @@ export async function prepareData(preset: BratsPreset, opts: RunOptions): Promis
   const has = await Deno.stat(`${lists}/${preset.lists.train}`).then(() => true, () => false);
   if (!has) {
     if (preset.scale !== "demo") throw new Error(`brats: no datalist in ${lists}`);
-    await writePhantom("brats", opts.dataDir, { shape: preset.phantomShape } as never);
+    await writeBrats(opts.dataDir, { shape: preset.phantomShape }); // default seed 2023 (spec §10.1)
   }
   const read = (f: string) => readBratsDatalist(`${lists}/${f}`, { baseDir: opts.dataDir });
   const trainDirs = await read(preset.lists.train);
