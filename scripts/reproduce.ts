@@ -3,14 +3,16 @@
  * [--seed N]`: run a study's experiment end to end and write `metrics.json` + `report.html`.
  *
  * With no `--data`, the demo generates the study's phantom under `data/phantoms/<name>` (once) in
- * the original on-disk layout, so the whole pipeline runs on files. `deno task demo` runs all five
- * studies at demo scale.
+ * the original on-disk layout, so the whole pipeline runs on files. The data set is validated first
+ * (`lib/validate`); a run refuses data that fails. `deno task demo` runs all five studies at demo
+ * scale.
  */
 import { parseArgs } from "node:util";
 import { getExperiment, listExperiments } from "../lib/experiments/registry.ts";
 import type { Experiment, PresetBase } from "../lib/experiments/types.ts";
 import { writePhantom } from "../lib/phantoms/mod.ts";
 import { initBackend } from "../lib/tf/backend.ts";
+import { assertValidDataset } from "../lib/validate/mod.ts";
 
 const USAGE = `usage: deno task reproduce <study|all> [options]
 
@@ -96,6 +98,11 @@ async function main(): Promise<number> {
         dataDir = `data/phantoms/${preset.phantom}`;
         await ensurePhantom(preset.phantom, dataDir, 0);
       }
+      // Training refuses a data set that fails validation (the error holds the report's first lines).
+      const report = await assertValidDataset(preset.phantom, dataDir);
+      console.error(
+        `reproduce: ${dataDir} validated as ${preset.phantom} (${report.warnings.length} warning(s))`,
+      );
       const outDir = values.out && studies.length === 1
         ? values.out
         : `${values.out ?? "runs"}/${id}/${preset.name}-seed${seed}`;
