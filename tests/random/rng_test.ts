@@ -78,7 +78,9 @@ Deno.test("shuffle/permutation/choice", () => {
   assert.deepEqual([...c].sort(), [1, 2, 3, 4, 5]);
   assert.throws(() => r.choice([1, 2], 3), RangeError);
   const w = { a: 0, b: 0 };
-  for (let i = 0; i < 1000; i++) w[r.choice(["a", "b"] as const, 1, { replace: true, weights: [0, 1] })[0]]++;
+  for (let i = 0; i < 1000; i++) {
+    w[r.choice(["a", "b"] as const, 1, { replace: true, weights: [0, 1] })[0]]++;
+  }
   assert.deepEqual(w, { a: 0, b: 1000 });
 });
 

@@ -15,16 +15,20 @@ Deno.test("assertNoLeak passes for tidy code and reports a leak", async () => {
   assert.equal(v, 3);
   let leaked: tf.Tensor | undefined;
   await assert.rejects(
-    () => assertNoLeak(() => {
-      leaked = tf.zeros([2]);
-    }, { label: "leaky" }),
+    () =>
+      assertNoLeak(() => {
+        leaked = tf.zeros([2]);
+      }, { label: "leaky" }),
     (e: unknown) => e instanceof TensorLeakError && /leaky: 1 tensor/.test(e.message),
   );
   leaked?.dispose();
 });
 
 Deno.test("MEDKD_BACKEND rejects unknown names in a subprocess", async () => {
-  const code = `import { initBackend } from "${new URL("../../lib/tf/backend.ts", import.meta.url)}";
+  const code = `import { initBackend } from "${new URL(
+    "../../lib/tf/backend.ts",
+    import.meta.url,
+  )}";
 try { await initBackend(); console.log("no error"); } catch (e) { console.log(e.name + ": " + e.message); }`;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["eval", code],
