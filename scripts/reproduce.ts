@@ -25,8 +25,11 @@ options:
   --seed N             master seed (default 0)
   --help               this text`;
 
-/** Write the phantom once; a marker file says it finished (a killed write is redone). */
-async function ensurePhantom(name: string, dir: string, seed: number): Promise<void> {
+/**
+ * Write the phantom once, with the study's default seed (as the notebooks do); a marker file says
+ * it finished (a killed write is redone).
+ */
+async function ensurePhantom(name: string, dir: string): Promise<void> {
   const marker = `${dir}/.medkd-phantom-complete`;
   try {
     await Deno.stat(marker);
@@ -37,7 +40,7 @@ async function ensurePhantom(name: string, dir: string, seed: number): Promise<v
   console.error(`reproduce: generating the ${name} phantom in ${dir}`);
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await Deno.mkdir(dir, { recursive: true });
-  await writePhantom(name, dir, { seed });
+  await writePhantom(name, dir);
   await Deno.writeTextFile(marker, new Date().toISOString() + "\n");
 }
 
@@ -96,7 +99,7 @@ async function main(): Promise<number> {
           throw new Error(`${id}: the paper preset needs --data DIR (the real data set)`);
         }
         dataDir = `data/phantoms/${preset.phantom}`;
-        await ensurePhantom(preset.phantom, dataDir, 0);
+        await ensurePhantom(preset.phantom, dataDir);
       }
       // Training refuses a data set that fails validation (the error holds the report's first lines).
       const report = await assertValidDataset(preset.phantom, dataDir);
