@@ -7,28 +7,14 @@
  * @module
  */
 import { createRng, type Rng } from "../random/mod.ts";
+import { CXR_LABELS } from "../datasets/chestxray14.ts";
 import { checkCount, pad } from "./draw.ts";
 import { writePng } from "../io/png.ts";
 import { FileLog, type PhantomOptions, type PhantomResult } from "./options.ts";
 import { type CxrAnatomy, type CxrSignatures, lungPoint, renderCxr } from "./cxr_render.ts";
 
-/** The 14 findings in the label order of every list file. */
-export const CXR_FINDINGS = [
-  "Atelectasis",
-  "Cardiomegaly",
-  "Effusion",
-  "Infiltration",
-  "Mass",
-  "Nodule",
-  "Pneumonia",
-  "Pneumothorax",
-  "Consolidation",
-  "Edema",
-  "Emphysema",
-  "Fibrosis",
-  "Pleural_Thickening",
-  "Hernia",
-] as const;
+/** The 14 findings in the label order of every list file (one list, shared with the loader). */
+export const CXR_FINDINGS = CXR_LABELS;
 
 /** Per-image prevalence (Pneumonia follows a rule instead, see spec 04 §8.1). */
 const PREV = [0.1, 0.1, 0.12, 0.15, 0.08, 0.08, 0, 0.08, 0.08, 0.08, 0.08, 0.07, 0.07, 0.06];
