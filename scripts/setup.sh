@@ -3,7 +3,7 @@
 # notebooks use, and Deno's npm dependencies. Safe to re-run; skips what is already there.
 #
 #   bash scripts/setup.sh          # tests + demo (default)
-#   bash scripts/setup.sh bench    # also PyTorch CPU and clang, for `deno task bench`
+#   bash scripts/setup.sh bench    # also clang and Mesa's software Vulkan, for `deno task bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +17,11 @@ pkgs=(
   python3-sklearn        # reference AUROC
   python3-numpy
   python3-h5py python3-pil   # reference HDF5 and PNG readers for parity tests
+  python3-torch          # reference for model / safetensors / resampling parity tests (CPU)
   chromium               # headless check that saved HTML reports render
   jupyter-nbconvert python3-nbclient python3-ipykernel   # headless notebook runs
 )
-if [ "$mode" = "bench" ]; then pkgs+=(python3-torch clang lld mesa-vulkan-drivers); fi
+if [ "$mode" = "bench" ]; then pkgs+=(clang lld mesa-vulkan-drivers); fi
 
 missing=()
 for p in "${pkgs[@]}"; do
