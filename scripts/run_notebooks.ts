@@ -11,7 +11,8 @@
 import { basename, join, resolve } from "node:path";
 
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
-const NB_DIR = join(ROOT, "notebooks");
+/** The notebooks folder. */
+export const NB_DIR = join(ROOT, "notebooks");
 const OUT_DIR = join(ROOT, "runs", "notebooks");
 const TIMEOUT_S = Number(Deno.env.get("MEDKD_NB_TIMEOUT") ?? 1800);
 
@@ -55,6 +56,81 @@ export async function findNotebooks(dir: string, names: string[]): Promise<strin
   return all.filter((f) => names.some((n) => f === n || f.startsWith(n.replace(/\.ipynb$/, ""))));
 }
 
+let kernelReady: Promise<void> | undefined;
+
+/** Outcome of one headless notebook run. */
+export type NotebookRun = {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  /** Executed copy (`runs/notebooks/<name>.ipynb`). */
+  executed: string;
+  /** `MEDKD_OUT` of the run: the study's metrics JSON and HTML report. */
+  outDir: string;
+  /** The end of nbconvert's stderr when the run failed. */
+  error?: string;
+};
+
+/**
+ * Execute `notebooks/<file>` headless at demo scale (nbconvert, Deno kernel) and export HTML.
+ * `env` adds to the notebook's environment (`MEDKD_SCALE=demo`, `MEDKD_OUT`, `NO_COLOR`).
+ */
+export async function executeNotebook(
+  file: string,
+  env: Record<string, string> = {},
+): Promise<NotebookRun> {
+  kernelReady ??= ensureKernel();
+  await kernelReady;
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  const name = basename(file, ".ipynb");
+  const outDir = join(OUT_DIR, name);
+  const executed = join(OUT_DIR, `${name}.ipynb`);
+  const t0 = performance.now();
+  const ex = await run("jupyter", [
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    join(NB_DIR, file),
+    "--output-dir",
+    OUT_DIR,
+    "--output",
+    `${name}.ipynb`,
+    `--ExecutePreprocessor.timeout=${TIMEOUT_S}`,
+    "--ExecutePreprocessor.kernel_name=deno",
+  ], { MEDKD_SCALE: "demo", MEDKD_OUT: outDir, NO_COLOR: "1", ...env });
+  const seconds = (performance.now() - t0) / 1000;
+  if (ex.code !== 0) {
+    return {
+      name,
+      ok: false,
+      seconds,
+      executed,
+      outDir,
+      error: ex.err.split("\n").slice(-40).join("\n"),
+    };
+  }
+  const html = await run("jupyter", [
+    "nbconvert",
+    "--to",
+    "html",
+    executed,
+    "--output-dir",
+    OUT_DIR,
+  ]);
+  if (html.code !== 0) {
+    return {
+      name,
+      ok: false,
+      seconds,
+      executed,
+      outDir,
+      error: `HTML export failed:\n${html.err}`,
+    };
+  }
+  return { name, ok: true, seconds, executed, outDir };
+}
+
 async function main(): Promise<number> {
   let notebooks: string[];
   try {
@@ -67,50 +143,13 @@ async function main(): Promise<number> {
     console.error(`notebooks: none found in notebooks/ matching ${Deno.args.join(" ") || "0*"}`);
     return Deno.args.length ? 1 : 0;
   }
-  await ensureKernel();
-  await Deno.mkdir(OUT_DIR, { recursive: true });
-  const results: { name: string; ok: boolean; seconds: number }[] = [];
+  const results: NotebookRun[] = [];
   for (const nb of notebooks) {
-    const name = basename(nb, ".ipynb");
-    const env = {
-      MEDKD_SCALE: "demo",
-      MEDKD_OUT: join(OUT_DIR, name),
-      NO_COLOR: "1",
-    };
-    console.log(`notebooks: ${name} …`);
-    const t0 = performance.now();
-    const ex = await run("jupyter", [
-      "nbconvert",
-      "--to",
-      "notebook",
-      "--execute",
-      join(NB_DIR, nb),
-      "--output-dir",
-      OUT_DIR,
-      "--output",
-      `${name}.ipynb`,
-      `--ExecutePreprocessor.timeout=${TIMEOUT_S}`,
-      "--ExecutePreprocessor.kernel_name=deno",
-    ], env);
-    const seconds = (performance.now() - t0) / 1000;
-    let ok = ex.code === 0;
-    if (!ok) console.error(ex.err.split("\n").slice(-40).join("\n"));
-    else {
-      const html = await run("jupyter", [
-        "nbconvert",
-        "--to",
-        "html",
-        join(OUT_DIR, `${name}.ipynb`),
-        "--output-dir",
-        OUT_DIR,
-      ]);
-      if (html.code !== 0) {
-        ok = false;
-        console.error(`notebooks: ${name}: HTML export failed:\n${html.err}`);
-      }
-    }
-    console.log(`notebooks: ${name} ${ok ? "ok" : "FAILED"} in ${seconds.toFixed(1)} s`);
-    results.push({ name, ok, seconds });
+    console.log(`notebooks: ${basename(nb, ".ipynb")} …`);
+    const r = await executeNotebook(nb);
+    if (r.error) console.error(r.error);
+    console.log(`notebooks: ${r.name} ${r.ok ? "ok" : "FAILED"} in ${r.seconds.toFixed(1)} s`);
+    results.push(r);
   }
   const failed = results.filter((r) => !r.ok);
   const total = results.reduce((a, r) => a + r.seconds, 0);

@@ -159,7 +159,8 @@ export function synapseNotes(preset: SynapsePreset, stages: StageSummary[]): str
   const notes = [
     `Pair: ${preset.teacher.model} → ${preset.student.model} at width ${preset.student.width}, ` +
     `${preset.size}×${preset.size} slices, ${preset.iterations.teacher} teacher / ` +
-    `${preset.iterations.distill} student iterations, batch ${preset.batchSize}, SGD 0.01 poly.`,
+    `${preset.iterations.distill} student iterations, batch ${preset.batchSize}, SGD ` +
+    `${preset.sgd.lr} poly.`,
     base
       ? `${better.length} of ${distilled.length} distillers beat the student baseline's mean ` +
         `Dice in this single-seed run (${better.map((s) => label(s.name)).join(", ") || "none"})` +
