@@ -42,4 +42,5 @@ export {
   tapIndex,
 } from "./taps.ts";
 export type { Graph, ModelOptions, ModelSpec } from "./types.ts";
+export { type FeedKey, GraphExecError, layerInputs, layerOutput, runGraph } from "./graph_exec.ts";
 export * from "./layers/mod.ts";
