@@ -105,7 +105,7 @@ const PAIR_DEMO = {
  *
  * Demo deviations, to fit the 5-minute notebook budget on 2 CPU cores (TF.js, eight runs): slices
  * resized to 64 (spec 96), SGD base lr 0.05 (spec 0.01: at 150 iterations lr 0.01 learns only the
- * liver), the teacher trained 200 iterations and each student 40 (spec 300 each), validating every
+ * liver), the teacher trained 150 iterations and each student 60 (spec 300 each), validating every
  * 50. The students are under-trained at this budget. `demo-full` is the spec's demo design (S 96,
  * lr 0.01, 300 iterations per run, §9.2), about 8× the demo's cost.
  */
@@ -135,7 +135,7 @@ export const SYNAPSE_PRESETS: Record<"smoke" | "demo" | "demo-full" | "paper", S
     ...PAIR_DEMO,
     pairs: PAIRS,
     methods: [...SYNAPSE_METHODS],
-    iterations: { teacher: 200, student: 40, distill: 40 },
+    iterations: { teacher: 150, student: 60, distill: 60 },
     batchSize: 2,
     sgd: { ...SGD, lr: 0.05 },
     validateEvery: 50,
