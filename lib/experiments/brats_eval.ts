@@ -198,7 +198,8 @@ export function splitDualNet(model: tf.LayersModel, patch: number[]): DualNetSpl
  * present) and only the decoder runs per row, absent modalities taking the all-zero volume's
  * encoding (`splitDualNet`); 15 rows cost one encoder pass per tile instead of 15. Other models
  * fall back to `slidingLogits`. `chunk` bounds the decoder batch (rows × tiles), `tileChunk` the
- * tiles encoded at once; pass `split` to reuse one across cases.
+ * tiles encoded at once; pass `split` to reuse one across cases. `logits: true` averages logits
+ * instead of probabilities (the teacher election's rule).
  */
 export function slidingSubsetProbs(
   model: tf.LayersModel,
@@ -206,10 +207,18 @@ export function slidingSubsetProbs(
   presents: number[][],
   patch: number[],
   overlap: number,
-  o: { shape?: number[]; chunk?: number; tileChunk?: number; split?: DualNetSplit | null } = {},
+  o: {
+    shape?: number[];
+    chunk?: number;
+    tileChunk?: number;
+    split?: DualNetSplit | null;
+    logits?: boolean;
+  } = {},
 ): Float32Array[] {
   const split = o.split === undefined ? splitDualNet(model, patch) : o.split;
-  if (!split) return slidingLogits(model, image, presents, patch, overlap, { ...o, probs: true });
+  if (!split) {
+    return slidingLogits(model, image, presents, patch, overlap, { ...o, probs: !o.logits });
+  }
   try {
     const shape = o.shape ?? [patch[0], patch[1], patch[2]];
     const [D, H, W] = shape;
@@ -244,7 +253,7 @@ export function slidingSubsetProbs(
           ) => [s, tf.gather(pool[i], ix)]);
           feeds.push([split.present, tf.tensor2d(js.map(({ r }) => presents[r]))]);
           const [y] = runGraph(model, feeds, [split.logits]);
-          return tf.sigmoid(y);
+          return o.logits ? y : tf.sigmoid(y);
         });
         const v = out.dataSync();
         out.dispose();

@@ -15,7 +15,7 @@ import {
 import { electTeachers, lckdDistiller } from "../distillers/mod.ts";
 import { createRng } from "../random/mod.ts";
 import { loaderSource, type StepRecord, train } from "../training/mod.ts";
-import { type EvalCase, slidingLogits } from "./brats_eval.ts";
+import { type EvalCase, slidingSubsetProbs, splitDualNet } from "./brats_eval.ts";
 import type { BratsPreset } from "./brats_presets.ts";
 
 /**
@@ -77,22 +77,36 @@ export function electionScores(
 ): number[][] {
   const scores = [0, 1, 2, 3].map(() => [0, 0, 0]);
   const presents = [0, 1, 2, 3].map((m) => [0, 1, 2, 3].map((k) => (k === m ? 1 : 0)));
-  for (const c of cases) {
-    const logits = slidingLogits(model, c.image, presents, p.patch, p.overlap);
-    const n = c.target.length / 3;
-    presents.forEach((_, m) => {
-      const l = logits[m];
-      for (let r = 0; r < 3; r++) {
-        let pg = 0, ps = 0, gs = 0;
-        for (let v = 0; v < n; v++) {
-          const pr = 1 / (1 + Math.exp(-l[3 * v + r])), g = c.target[3 * v + r];
-          pg += pr * g;
-          ps += pr;
-          gs += g;
+  const split = splitDualNet(model, p.patch);
+  try {
+    for (const c of cases) {
+      const logits = slidingSubsetProbs(model, c.image, presents, p.patch, p.overlap, {
+        shape: c.shape,
+        split,
+        logits: true,
+      });
+      const n = c.target.length / 3;
+      presents.forEach((_, m) => {
+        const l = logits[m];
+        for (let r = 0; r < 3; r++) {
+          let pg = 0, ps = 0, gs = 0;
+          for (let v = 0; v < n; v++) {
+            const pr = 1 / (1 + Math.exp(-l[3 * v + r])), g = c.target[3 * v + r];
+            pg += pr * g;
+            ps += pr;
+            gs += g;
+          }
+          scores[m][r] += (2 * pg) / (ps + gs + 1);
         }
-        scores[m][r] += (2 * pg) / (ps + gs + 1);
-      }
-    });
+      });
+    }
+  } finally {
+    split?.dispose();
+  }
+  for (const row of scores) {
+    if (row.some((v) => !Number.isFinite(v))) {
+      throw new Error(`LCKD election: non-finite modality scores ${JSON.stringify(scores)}`);
+    }
   }
   return scores;
 }

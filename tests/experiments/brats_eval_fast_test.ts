@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { BRATS_PRESETS, makeModel } from "../../lib/experiments/brats.ts";
+import { electionScores } from "../../lib/experiments/brats_train.ts";
 import {
   evaluateSubsets,
   slidingLogits,
@@ -113,4 +114,35 @@ Deno.test("brats fast subset evaluation falls back to slidingLogits for other mo
   const b = slidingLogits(m, img, ROWS.slice(0, 2), [2, 2, 2], 0.5, { ...o, probs: true });
   assert.deepEqual(a, b);
   m.dispose();
+});
+
+Deno.test("LCKD election scores whole cases (larger than the patch): finite soft Dice per modality", () => {
+  const p = { ...BRATS_PRESETS.smoke, overlap: 1 / 3 };
+  const model = makeModel(p, 5);
+  const rnd = uniform(11);
+  const shape = [20, 32, 40];
+  const n = shape[0] * shape[1] * shape[2];
+  const image = Float32Array.from({ length: n * 4 }, () => rnd() * 2 - 1);
+  const target = Float32Array.from({ length: n * 3 }, () => (rnd() < 0.2 ? 1 : 0));
+  const before = tf.memory().numTensors;
+  const scores = electionScores(model, [{ id: "c", image, shape, target }], p);
+  assert.equal(tf.memory().numTensors, before, "no tensor leaks");
+  // Reference: the full-model sliding window over the whole case, logits averaged, then sigmoid.
+  const rows = [0, 1, 2, 3].map((m) => [0, 1, 2, 3].map((k) => (k === m ? 1 : 0)));
+  const logits = slidingLogits(model, image, rows, p.patch, p.overlap, { shape });
+  rows.forEach((_, m) => {
+    for (let r = 0; r < 3; r++) {
+      let pg = 0, ps = 0, gs = 0;
+      for (let v = 0; v < n; v++) {
+        const pr = 1 / (1 + Math.exp(-logits[m][3 * v + r]));
+        pg += pr * target[3 * v + r];
+        ps += pr;
+        gs += target[3 * v + r];
+      }
+      const want = (2 * pg) / (ps + gs + 1);
+      assert.ok(Number.isFinite(scores[m][r]), `score ${m},${r} is ${scores[m][r]}`);
+      assert.ok(Math.abs(scores[m][r] - want) < 1e-4, `${m},${r}: ${scores[m][r]} vs ${want}`);
+    }
+  });
+  model.dispose();
 });
