@@ -214,8 +214,8 @@ export async function reportBrats(
     wallSeconds,
   };
   const title = "05 BraTS — LCKD with missing modalities";
-  const paths = await writeReport(d.opts.outDir, result, figures, title);
-  return { ...result, ...paths, figures };
+  await writeReport(d.opts.outDir, result, figures, title);
+  return { ...result, metricsPath: "metrics.json", reportPath: "report.html", figures };
 }
 
 /** Run the whole study (resumable stage by stage). */
