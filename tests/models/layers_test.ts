@@ -25,6 +25,7 @@ import {
   WSConv,
 } from "../../lib/models/layers/mod.ts";
 import { relativeIndex, shiftMask } from "../../lib/models/layers/window.ts";
+import * as spatial from "../../lib/models/layers/spatial.ts";
 import { checkLayerGradients, randn } from "./_grad.ts";
 
 await initBackend("cpu", { quiet: true });
@@ -436,4 +437,27 @@ Deno.test("AdaptiveAvgPool uses PyTorch's overlapping bins", () => {
     (16 + 32 + 128 + 256) / 4,
   ]);
   checkLayerGradients(new AdaptiveAvgPool({ bins: 3 }), [randn([1, 4, 5, 2], 41)]);
+});
+
+Deno.test("ResizeToShape 2D bilinear/nearest (JS kernel, custom gradient) equals the separable rule, values and gradients", () => {
+  const { interpAxis } = spatial;
+  const modes = [["bilinear", true], ["bilinear", false], ["nearest", false]] as const;
+  for (const [method, alignCorners] of modes) {
+    for (
+      const [inp, size] of [[[2, 3, 5, 4], [96, 7]], [[1, 6, 4, 2], [3, 9]], [[1, 1, 2, 1], [4, 4]]]
+    ) {
+      const x = randn(inp, 21);
+      const mode = { method, alignCorners };
+      const layer = new ResizeToShape({ size, alignCorners, method });
+      const ref = (t: tf.Tensor) => interpAxis(interpAxis(t, 1, size[0], mode), 2, size[1], mode);
+      const w = randn([inp[0], size[0], size[1], inp[3]], 22);
+      const [ya, yb] = [layer.apply(x) as tf.Tensor, ref(x)];
+      const ga = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, w)))(x);
+      const gb = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(ref(t), w)))(x);
+      const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+      assert.ok(maxDiff(ya, yb) < 1e-5, `values ${inp}→${size} align ${alignCorners}`);
+      assert.ok(maxDiff(ga, gb) < 1e-4, `gradients ${inp}→${size} align ${alignCorners}`);
+      tf.dispose([x, w, ya, yb, ga, gb]);
+    }
+  }
 });

@@ -154,6 +154,16 @@ export type ResizeMode = {
 export function interpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMode): tf.Tensor {
   const inn = x.shape[axis];
   if (inn === out) return x;
+  const { lo, hi, t } = linearTaps(inn, out, m);
+  const a = tf.gather(x, tf.tensor1d(lo, "int32"), axis);
+  if (m.method === "nearest") return a;
+  const b = tf.gather(x, tf.tensor1d(hi, "int32"), axis);
+  const wShape = x.shape.map((_, i) => (i === axis ? out : 1));
+  return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor(t, wShape)));
+}
+
+/** Source taps of one axis: output o reads `lo[o]`, `hi[o]` with weight `t[o]` on `hi`. */
+function linearTaps(inn: number, out: number, m: ResizeMode) {
   const lo = new Int32Array(out), hi = new Int32Array(out), t = new Float32Array(out);
   for (let o = 0; o < out; o++) {
     if (m.method === "nearest") {
@@ -167,11 +177,68 @@ export function interpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMod
     hi[o] = Math.min(lo[o] + 1, inn - 1);
     t[o] = src - lo[o];
   }
-  const a = tf.gather(x, tf.tensor1d(lo, "int32"), axis);
-  if (m.method === "nearest") return a;
-  const b = tf.gather(x, tf.tensor1d(hi, "int32"), axis);
-  const wShape = x.shape.map((_, i) => (i === axis ? out : 1));
-  return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor(t, wShape)));
+  return { lo, hi, t };
+}
+
+/**
+ * Bilinear (or nearest) resize of [N, H, W, C] to [N, OH, OW, C] with the same taps as
+ * {@link interpAxis} (both axes at once), as one JS loop forward and one backward (a custom gradient): on the CPU
+ * backend the gather form costs several times more (gathers and broadcast multiplies dominated
+ * the KiTS student's training step).
+ */
+export function bilinear2d(x: tf.Tensor4D, size: [number, number], m: ResizeMode): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const [oh, ow] = size;
+  const ty = linearTaps(h, oh, m), tx = linearTaps(w, ow, m);
+  const f = tf.customGrad((...args: unknown[]) => {
+    const xs = args[0] as tf.Tensor4D;
+    const src = xs.dataSync() as Float32Array;
+    const y = new Float32Array(n * oh * ow * c);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) {
+        const r0 = (b * h + ty.lo[i]) * w, r1 = (b * h + ty.hi[i]) * w, v = ty.t[i];
+        for (let j = 0; j < ow; j++) {
+          const u = tx.t[j];
+          const p00 = (r0 + tx.lo[j]) * c, p01 = (r0 + tx.hi[j]) * c;
+          const p10 = (r1 + tx.lo[j]) * c, p11 = (r1 + tx.hi[j]) * c;
+          const w00 = (1 - v) * (1 - u), w01 = (1 - v) * u, w10 = v * (1 - u), w11 = v * u;
+          const q = ((b * oh + i) * ow + j) * c;
+          for (let k = 0; k < c; k++) {
+            y[q + k] = w00 * src[p00 + k] + w01 * src[p01 + k] + w10 * src[p10 + k] +
+              w11 * src[p11 + k];
+          }
+        }
+      }
+    }
+    return {
+      value: tf.tensor4d(y, [n, oh, ow, c]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(n * h * w * c);
+        for (let b = 0; b < n; b++) {
+          for (let i = 0; i < oh; i++) {
+            const r0 = (b * h + ty.lo[i]) * w, r1 = (b * h + ty.hi[i]) * w, v = ty.t[i];
+            for (let j = 0; j < ow; j++) {
+              const u = tx.t[j];
+              const p00 = (r0 + tx.lo[j]) * c, p01 = (r0 + tx.hi[j]) * c;
+              const p10 = (r1 + tx.lo[j]) * c, p11 = (r1 + tx.hi[j]) * c;
+              const w00 = (1 - v) * (1 - u), w01 = (1 - v) * u, w10 = v * (1 - u), w11 = v * u;
+              const q = ((b * oh + i) * ow + j) * c;
+              for (let k = 0; k < c; k++) {
+                const d = g[q + k];
+                dx[p00 + k] += w00 * d;
+                dx[p01 + k] += w01 * d;
+                dx[p10 + k] += w10 * d;
+                dx[p11 + k] += w11 * d;
+              }
+            }
+          }
+        }
+        return tf.tensor4d(dx, [n, h, w, c]);
+      },
+    };
+  });
+  return f(x) as tf.Tensor4D;
 }
 
 /**
@@ -219,6 +286,9 @@ export class ResizeToShape extends tf.layers.Layer {
       const size = this.target(list.map((t) => t.shape)) as number[];
       if (size.length !== x.rank - 2) {
         throw new LayerConfigError(`ResizeToShape: size [${size}] for input rank ${x.rank}`);
+      }
+      if (x.rank === 4 && tf.getBackend() === "cpu") {
+        return bilinear2d(x as tf.Tensor4D, [size[0], size[1]], this.mode);
       }
       for (let a = 0; a < size.length; a++) x = interpAxis(x, a + 1, size[a], this.mode);
       return x;
