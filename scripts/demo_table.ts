@@ -84,8 +84,9 @@ export function markdownTable(rows: DemoRow[], walls: Record<string, number[]>):
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(h.digits) : "—");
     const first = r.study !== last;
     last = r.study;
+    const label = r.method.includes(`(${r.role})`) ? r.method : `${r.method} (${r.role})`;
     lines.push(
-      `| ${first ? r.study : ""} | ${r.method} (${r.role}) | ${first ? h.label : ""} | ` +
+      `| ${first ? r.study : ""} | ${label} | ${first ? h.label : ""} | ` +
         `${f(r.mean)} ± ${f(r.sd)} | ${r.values.map(f).join(" / ")} | ` +
         `${first ? walls[r.study].map((w) => w.toFixed(0)).join(" / ") : ""} |`,
     );
