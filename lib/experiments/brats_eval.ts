@@ -45,6 +45,17 @@ export function tileStarts(size: number, tile: number, overlap: number): number[
   return Array.from({ length: n }, (_, k) => Math.min(k * stride, size - tile));
 }
 
+/** Throws unless `image` holds [D, H, W, 4] voxels (a view of the wrong size is never tiled). */
+function checkImage(image: Float32Array, shape: number[]): void {
+  const want = shape[0] * shape[1] * shape[2] * 4;
+  if (image.length !== want) {
+    throw new RangeError(
+      `sliding window: image has ${image.length} values, shape [${shape}] × 4 modalities needs ` +
+        `${want} (pass the case's shape)`,
+    );
+  }
+}
+
 /** Window origins [d, h, w] covering a [D, H, W] volume with `patch` tiles (§6). */
 function tileGrid(shape: number[], patch: number[], overlap: number): number[][] {
   const tiles: number[][] = [];
@@ -125,6 +136,7 @@ export function slidingLogits(
 ): Float32Array[] {
   const shape = o.shape ?? [patch[0], patch[1], patch[2]];
   const [D, H, W] = shape;
+  checkImage(image, shape);
   const [pd, ph, pw] = patch;
   const tiles = tileGrid(shape, patch, overlap);
   const jobs = presents.flatMap((_, r) => tiles.map((t) => ({ r, t })));
@@ -222,6 +234,7 @@ export function slidingSubsetProbs(
   try {
     const shape = o.shape ?? [patch[0], patch[1], patch[2]];
     const [D, H, W] = shape;
+    checkImage(image, shape);
     const [pd, ph, pw] = patch;
     const M = split.image.shape[4] as number;
     const tiles = tileGrid(shape, patch, overlap);

@@ -146,3 +146,13 @@ Deno.test("LCKD election scores whole cases (larger than the patch): finite soft
   });
   model.dispose();
 });
+
+Deno.test("sliding window refuses an image whose size does not match the shape", () => {
+  const inp = tf.input({ shape: [2, 2, 2, 4] }), pres = tf.input({ shape: [4] });
+  const out = tf.layers.dense({ units: 3, useBias: false }).apply(inp);
+  const m = tf.model({ inputs: [inp, pres], outputs: [out as tf.SymbolicTensor] });
+  const img = new Float32Array(3 * 4 * 4 * 4);
+  assert.throws(() => slidingLogits(m, img, ROWS.slice(0, 1), [2, 2, 2], 0), /shape \[2,2,2\]/);
+  assert.throws(() => slidingSubsetProbs(m, img, ROWS.slice(0, 1), [2, 2, 2], 0), RangeError);
+  m.dispose();
+});
