@@ -461,3 +461,28 @@ Deno.test("ResizeToShape 2D bilinear/nearest (JS kernel, custom gradient) equals
     }
   }
 });
+
+Deno.test("lerpAxis (JS kernel, custom gradient) equals interpAxis on 5D tensors, values and gradients", () => {
+  const { interpAxis, lerpAxis } = spatial;
+  const modes = [["bilinear", true], ["bilinear", false], ["nearest", false]] as const;
+  const before = tf.memory().numTensors;
+  for (const [method, alignCorners] of modes) {
+    for (const [axis, out] of [[1, 7], [2, 3], [3, 16]]) {
+      const mode = { method, alignCorners };
+      const [dy, dg, same] = tf.tidy(() => {
+        const x = randn([2, 3, 5, 4, 3], 31 + axis);
+        const w = randn([2, 3, 5, 4, 3].map((d, i) => (i === axis ? out : d)), 32);
+        const loss = (fn: typeof lerpAxis) => (t: tf.Tensor) =>
+          tf.sum(tf.mul(fn(t, axis, out, mode), w));
+        const [ya, yb] = [lerpAxis(x, axis, out, mode), interpAxis(x, axis, out, mode)];
+        const [ga, gb] = [tf.grad(loss(lerpAxis))(x), tf.grad(loss(interpAxis))(x)];
+        const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+        return [maxDiff(ya, yb), maxDiff(ga, gb), ya.shape.join() === yb.shape.join()];
+      });
+      assert.ok(same, "shapes");
+      assert.ok(dy < 1e-5, `values axis ${axis} → ${out} ${method} ${alignCorners}`);
+      assert.ok(dg < 1e-4, `gradients axis ${axis} → ${out} ${method} ${alignCorners}`);
+    }
+  }
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -128,7 +128,8 @@ export class UpSampling3D extends tf.layers.Layer {
     return tf.tidy(() => {
       let x = single(inputs);
       for (let a = 0; a < 3; a++) {
-        x = interpAxis(x, a + 1, x.shape[a + 1] * this.size[a], NEAREST);
+        const axisFn = tf.getBackend() === "cpu" ? lerpAxis : interpAxis;
+        x = axisFn(x, a + 1, x.shape[a + 1] * this.size[a], NEAREST);
       }
       return x;
     });
@@ -160,6 +161,51 @@ export function interpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMod
   const b = tf.gather(x, tf.tensor1d(hi, "int32"), axis);
   const wShape = x.shape.map((_, i) => (i === axis ? out : 1));
   return tf.add(a, tf.mul(tf.sub(b, a), tf.tensor(t, wShape)));
+}
+
+/**
+ * {@link interpAxis} as one JS loop forward and one backward (a custom gradient), for the CPU
+ * backend: the tensor is viewed as [outer, in, inner] along `axis`; output row j mixes input rows
+ * `lo[j]` and `hi[j]` with weights 1 − t[j] and t[j]. Used for 3D resizes (LCKD's decoder), where
+ * the gather form's gathers and broadcast multiplies dominate.
+ */
+export function lerpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMode): tf.Tensor {
+  const inn = x.shape[axis];
+  if (inn === out) return x;
+  const { lo, hi, t } = linearTaps(inn, out, m);
+  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const yShape = x.shape.map((d, i) => (i === axis ? out : d));
+  const f = tf.customGrad((...args: unknown[]) => {
+    const src = (args[0] as tf.Tensor).dataSync() as Float32Array;
+    const y = new Float32Array(outer * out * inner);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < out; j++) {
+        const a = (o * inn + lo[j]) * inner, b = (o * inn + hi[j]) * inner, w = t[j];
+        const q = (o * out + j) * inner;
+        for (let i = 0; i < inner; i++) y[q + i] = src[a + i] + (src[b + i] - src[a + i]) * w;
+      }
+    }
+    return {
+      value: tf.tensor(y, yShape),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync() as Float32Array;
+        const dx = new Float32Array(outer * inn * inner);
+        for (let o = 0; o < outer; o++) {
+          for (let j = 0; j < out; j++) {
+            const a = (o * inn + lo[j]) * inner, b = (o * inn + hi[j]) * inner, w = t[j];
+            const q = (o * out + j) * inner;
+            for (let i = 0; i < inner; i++) {
+              dx[a + i] += g[q + i] * (1 - w);
+              dx[b + i] += g[q + i] * w;
+            }
+          }
+        }
+        return tf.tensor(dx, x.shape);
+      },
+    };
+  });
+  return f(x) as tf.Tensor;
 }
 
 /** Source taps of one axis: output o reads `lo[o]`, `hi[o]` with weight `t[o]` on `hi`. */
@@ -290,7 +336,8 @@ export class ResizeToShape extends tf.layers.Layer {
       if (x.rank === 4 && tf.getBackend() === "cpu") {
         return bilinear2d(x as tf.Tensor4D, [size[0], size[1]], this.mode);
       }
-      for (let a = 0; a < size.length; a++) x = interpAxis(x, a + 1, size[a], this.mode);
+      const axisFn = tf.getBackend() === "cpu" ? lerpAxis : interpAxis;
+      for (let a = 0; a < size.length; a++) x = axisFn(x, a + 1, size[a], this.mode);
       return x;
     });
   }
