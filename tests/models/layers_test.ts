@@ -439,7 +439,7 @@ Deno.test("AdaptiveAvgPool uses PyTorch's overlapping bins", () => {
   checkLayerGradients(new AdaptiveAvgPool({ bins: 3 }), [randn([1, 4, 5, 2], 41)]);
 });
 
-Deno.test("ResizeToShape 2D bilinear/nearest (JS kernel, custom gradient) equals the separable rule, values and gradients", () => {
+Deno.test("ResizeToShape 2D bilinear/nearest (per-axis JS kernel on CPU) equals the separable rule, values and gradients", () => {
   const { interpAxis } = spatial;
   const modes = [["bilinear", true], ["bilinear", false], ["nearest", false]] as const;
   for (const [method, alignCorners] of modes) {

@@ -128,7 +128,7 @@ export class UpSampling3D extends tf.layers.Layer {
     return tf.tidy(() => {
       let x = single(inputs);
       for (let a = 0; a < 3; a++) {
-        const axisFn = tf.getBackend() === "cpu" ? lerpAxis : interpAxis;
+        const axisFn = axisInterp();
         x = axisFn(x, a + 1, x.shape[a + 1] * this.size[a], NEAREST);
       }
       return x;
@@ -166,8 +166,8 @@ export function interpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMod
 /**
  * {@link interpAxis} as one JS loop forward and one backward (a custom gradient), for the CPU
  * backend: the tensor is viewed as [outer, in, inner] along `axis`; output row j mixes input rows
- * `lo[j]` and `hi[j]` with weights 1 − t[j] and t[j]. Used for 3D resizes (LCKD's decoder), where
- * the gather form's gathers and broadcast multiplies dominate.
+ * `lo[j]` and `hi[j]` with weights 1 − t[j] and t[j]. Used for 2D and 3D resizes, where the gather
+ * form's gathers and broadcast multiplies dominated (~70 % of the KiTS student's training step).
  */
 export function lerpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMode): tf.Tensor {
   const inn = x.shape[axis];
@@ -208,6 +208,11 @@ export function lerpAxis(x: tf.Tensor, axis: number, out: number, m: ResizeMode)
   return f(x) as tf.Tensor;
 }
 
+/** The per-axis interpolation for the active backend: the JS kernel on CPU, gathers elsewhere. */
+function axisInterp(): typeof interpAxis {
+  return tf.getBackend() === "cpu" ? lerpAxis : interpAxis;
+}
+
 /** Source taps of one axis: output o reads `lo[o]`, `hi[o]` with weight `t[o]` on `hi`. */
 function linearTaps(inn: number, out: number, m: ResizeMode) {
   const lo = new Int32Array(out), hi = new Int32Array(out), t = new Float32Array(out);
@@ -224,67 +229,6 @@ function linearTaps(inn: number, out: number, m: ResizeMode) {
     t[o] = src - lo[o];
   }
   return { lo, hi, t };
-}
-
-/**
- * Bilinear (or nearest) resize of [N, H, W, C] to [N, OH, OW, C] with the same taps as
- * {@link interpAxis} (both axes at once), as one JS loop forward and one backward (a custom gradient): on the CPU
- * backend the gather form costs several times more (gathers and broadcast multiplies dominated
- * the KiTS student's training step).
- */
-export function bilinear2d(x: tf.Tensor4D, size: [number, number], m: ResizeMode): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const [oh, ow] = size;
-  const ty = linearTaps(h, oh, m), tx = linearTaps(w, ow, m);
-  const f = tf.customGrad((...args: unknown[]) => {
-    const xs = args[0] as tf.Tensor4D;
-    const src = xs.dataSync() as Float32Array;
-    const y = new Float32Array(n * oh * ow * c);
-    for (let b = 0; b < n; b++) {
-      for (let i = 0; i < oh; i++) {
-        const r0 = (b * h + ty.lo[i]) * w, r1 = (b * h + ty.hi[i]) * w, v = ty.t[i];
-        for (let j = 0; j < ow; j++) {
-          const u = tx.t[j];
-          const p00 = (r0 + tx.lo[j]) * c, p01 = (r0 + tx.hi[j]) * c;
-          const p10 = (r1 + tx.lo[j]) * c, p11 = (r1 + tx.hi[j]) * c;
-          const w00 = (1 - v) * (1 - u), w01 = (1 - v) * u, w10 = v * (1 - u), w11 = v * u;
-          const q = ((b * oh + i) * ow + j) * c;
-          for (let k = 0; k < c; k++) {
-            y[q + k] = w00 * src[p00 + k] + w01 * src[p01 + k] + w10 * src[p10 + k] +
-              w11 * src[p11 + k];
-          }
-        }
-      }
-    }
-    return {
-      value: tf.tensor4d(y, [n, oh, ow, c]),
-      gradFunc: (dy: tf.Tensor) => {
-        const g = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(n * h * w * c);
-        for (let b = 0; b < n; b++) {
-          for (let i = 0; i < oh; i++) {
-            const r0 = (b * h + ty.lo[i]) * w, r1 = (b * h + ty.hi[i]) * w, v = ty.t[i];
-            for (let j = 0; j < ow; j++) {
-              const u = tx.t[j];
-              const p00 = (r0 + tx.lo[j]) * c, p01 = (r0 + tx.hi[j]) * c;
-              const p10 = (r1 + tx.lo[j]) * c, p11 = (r1 + tx.hi[j]) * c;
-              const w00 = (1 - v) * (1 - u), w01 = (1 - v) * u, w10 = v * (1 - u), w11 = v * u;
-              const q = ((b * oh + i) * ow + j) * c;
-              for (let k = 0; k < c; k++) {
-                const d = g[q + k];
-                dx[p00 + k] += w00 * d;
-                dx[p01 + k] += w01 * d;
-                dx[p10 + k] += w10 * d;
-                dx[p11 + k] += w11 * d;
-              }
-            }
-          }
-        }
-        return tf.tensor4d(dx, [n, h, w, c]);
-      },
-    };
-  });
-  return f(x) as tf.Tensor4D;
 }
 
 /**
@@ -333,10 +277,7 @@ export class ResizeToShape extends tf.layers.Layer {
       if (size.length !== x.rank - 2) {
         throw new LayerConfigError(`ResizeToShape: size [${size}] for input rank ${x.rank}`);
       }
-      if (x.rank === 4 && tf.getBackend() === "cpu") {
-        return bilinear2d(x as tf.Tensor4D, [size[0], size[1]], this.mode);
-      }
-      const axisFn = tf.getBackend() === "cpu" ? lerpAxis : interpAxis;
+      const axisFn = axisInterp();
       for (let a = 0; a < size.length; a++) x = axisFn(x, a + 1, size[a], this.mode);
       return x;
     });
