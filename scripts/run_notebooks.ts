@@ -100,15 +100,9 @@ export async function executeNotebook(
     "--ExecutePreprocessor.kernel_name=deno",
   ], { MEDKD_SCALE: "demo", MEDKD_OUT: outDir, NO_COLOR: "1", ...env });
   const seconds = (performance.now() - t0) / 1000;
+  const result = { name, ok: true, seconds, executed, outDir };
   if (ex.code !== 0) {
-    return {
-      name,
-      ok: false,
-      seconds,
-      executed,
-      outDir,
-      error: ex.err.split("\n").slice(-40).join("\n"),
-    };
+    return { ...result, ok: false, error: ex.err.split("\n").slice(-40).join("\n") };
   }
   const html = await run("jupyter", [
     "nbconvert",
@@ -118,17 +112,8 @@ export async function executeNotebook(
     "--output-dir",
     OUT_DIR,
   ]);
-  if (html.code !== 0) {
-    return {
-      name,
-      ok: false,
-      seconds,
-      executed,
-      outDir,
-      error: `HTML export failed:\n${html.err}`,
-    };
-  }
-  return { name, ok: true, seconds, executed, outDir };
+  if (html.code !== 0) return { ...result, ok: false, error: `HTML export failed:\n${html.err}` };
+  return result;
 }
 
 async function main(): Promise<number> {
