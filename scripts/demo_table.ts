@@ -17,19 +17,19 @@ const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const STUDIES = ["hcc", "kits", "synapse", "cxr8", "brats"] as const;
 type Study = (typeof STUDIES)[number];
 
-/** The headline metric of each study's `metrics.json`, its label and display scale. */
+/** The headline metric of each study's `metrics.json`, its label and displayed digits. */
 export const HEADLINE: Record<
   Study,
-  { key: string; label: string; scale: number; digits: number }
+  { key: string; label: string; digits: number }
 > = {
-  hcc: { key: "auc", label: "AUC (5-fold CV, mean over folds)", scale: 1, digits: 3 },
-  kits: { key: "dice", label: "tumour Dice (test slices)", scale: 1, digits: 3 },
-  synapse: { key: "dice", label: "mean Dice over 8 organs (%, 3D cases)", scale: 1, digits: 1 },
-  cxr8: { key: "auroc", label: "mean AUROC over 14 labels (ten-crop)", scale: 1, digits: 3 },
+  hcc: { key: "auc", label: "AUC (5-fold CV, mean over folds)", digits: 3 },
+  kits: { key: "dice", label: "tumour Dice (test slices)", digits: 3 },
+  synapse: { key: "dice", label: "mean Dice over 8 organs (%, 3D cases)", digits: 1 },
+  cxr8: { key: "auroc", label: "mean AUROC over 14 labels (ten-crop)", digits: 3 },
   brats: {
     key: "diceMean",
     label: "mean Dice (ET/TC/WT over the 15 subsets)",
-    scale: 1,
+
     digits: 3,
   },
 };
@@ -58,7 +58,7 @@ export function summarise(study: Study, runs: Metrics[]): DemoRow[] {
   return order.map((method) => {
     const values = runs.map((r) => {
       const m = r.methods.find((x) => x.method === method);
-      return m ? m.metrics[key] * HEADLINE[study].scale : NaN;
+      return m ? m.metrics[key] : NaN;
     });
     const ok = values.filter(Number.isFinite);
     return {
