@@ -73,6 +73,14 @@ const demoBase = {
   evalEveryEpoch: true,
 };
 
+/** Models and schedules of the demo presets (KiTS and LiTS phantoms alike). */
+const demoTraining = {
+  teacher: { model: "kits_unet", width: 1 / 8, epochs: 8, lr: 1e-2, seed: 42 },
+  student: { model: "kits_resnet18", width: 1 / 8, epochs: 6, lr: 1e-2, seed: 42 },
+  kd: { epochs: 6, seed: 123, lr: 1e-2 },
+  methods: ["attn_kd", "wo_feedback", "recursive_feedback_ours"] as KitsLossType[],
+};
+
 const paperBase = {
   scale: "paper" as const,
   task: "tumor" as const,
@@ -106,10 +114,7 @@ export const KITS_PRESETS: Record<string, KitsPreset> = {
     dataset: "kits",
     sliceSize: DATA_PRESETS.kits.demo.sliceSize,
     crop: DATA_PRESETS.kits.demo.crop,
-    teacher: { model: "kits_unet", width: 1 / 8, epochs: 8, lr: 1e-2, seed: 42 },
-    student: { model: "kits_resnet18", width: 1 / 8, epochs: 6, lr: 1e-2, seed: 42 },
-    kd: { epochs: 6, seed: 123, lr: 1e-2 },
-    methods: ["attn_kd", "wo_feedback", "recursive_feedback_ours"],
+    ...demoTraining,
   },
   lits: {
     ...demoBase,
@@ -118,10 +123,7 @@ export const KITS_PRESETS: Record<string, KitsPreset> = {
     dataset: "lits",
     sliceSize: DATA_PRESETS.lits.demo.sliceSize,
     crop: DATA_PRESETS.lits.demo.crop,
-    teacher: { model: "kits_unet", width: 1 / 8, epochs: 8, lr: 1e-2, seed: 42 },
-    student: { model: "kits_resnet18", width: 1 / 8, epochs: 6, lr: 1e-2, seed: 42 },
-    kd: { epochs: 6, seed: 123, lr: 1e-2 },
-    methods: ["attn_kd", "wo_feedback", "recursive_feedback_ours"],
+    ...demoTraining,
   },
   smoke: {
     ...demoBase,
