@@ -107,7 +107,7 @@ const PAIR_DEMO = {
  * resized to 64 (spec 96), SGD base lr 0.05 (spec 0.01: at 150 iterations lr 0.01 learns only the
  * liver), the teacher trained 150 iterations and each student 60 (spec 300 each), validating every
  * 50. The students are under-trained at this budget. `demo-full` is the spec's demo design (S 96,
- * lr 0.01, 300 iterations per run, §9.2), about 8× the demo's cost.
+ * lr 0.01, 300 iterations per run, §9.2): 4.2× the demo's iterations at 2.25× its pixels.
  */
 export const SYNAPSE_PRESETS: Record<"smoke" | "demo" | "demo-full" | "paper", SynapsePreset> = {
   smoke: {
