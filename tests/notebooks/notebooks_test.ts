@@ -25,7 +25,10 @@ for (const file of enabled ? files : ["(notebooks)"]) {
     sanitizeResources: false,
     fn: async () => {
       const r = await executeNotebook(file);
-      console.log(`${r.name}: ${r.ok ? "ok" : "FAILED"} in ${r.seconds.toFixed(1)} s`);
+      const runs = r.attempts > 1
+        ? ` (${r.attempts} runs: the first lost its kernel connection)`
+        : "";
+      console.log(`${r.name}: ${r.ok ? "ok" : "FAILED"} in ${r.seconds.toFixed(1)} s${runs}`);
       assert.ok(r.ok, `${file} failed:\n${r.error}`);
 
       const nb = JSON.parse(await Deno.readTextFile(r.executed)) as { cells: Cell[] };

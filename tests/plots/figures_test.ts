@@ -114,29 +114,45 @@ Deno.test("missingModalityFigure: 15 subsets + mean, ●/○ labels, region colu
   assert.throws(() => missingModalityFigure([[1, 2, 3]]), /1 rows for 15 subsets/);
 });
 
-Deno.test("sliceViewer: slider steps, traces per slice, visibility", () => {
+Deno.test("sliceViewer: slider steps, PNG image traces per slice, visibility", () => {
   const [X, Y, Z] = [6, 5, 10];
   const image = Float32Array.from({ length: X * Y * Z }, (_, i) => i);
   const label = new Uint8Array(X * Y * Z).map((_, i) => (i % 7 === 0 ? 2 : 0));
-  const f = sliceViewer({ image, shape: [X, Y, Z], label, pred: label }, { maxSlices: 4 });
+  const f = sliceViewer({ image, shape: [X, Y, Z], label, pred: label, window: [0, 255] }, {
+    maxSlices: 4,
+    opacity: 0.5,
+  });
   const sl = (f.layout.sliders as AnyRec[])[0];
   const steps = sl.steps as { label: string; args: [{ visible: boolean[] }] }[];
   assert.deepEqual(steps.map((s) => s.label), ["0", "3", "6", "9"]);
-  assert.equal(f.data.length, 4 * 4);
+  assert.equal(f.data.length, 4 * 2);
+  assert.ok(f.data.every((t) => t.type === "image"));
   assert.ok(
     steps.every((s, k) =>
-      s.args[0].visible.filter(Boolean).length === 4 && s.args[0].visible[4 * k]
+      s.args[0].visible.filter(Boolean).length === 2 && s.args[0].visible[2 * k]
     ),
   );
-  assert.equal(f.data.filter((t) => t.visible).length, 4);
+  assert.equal(f.data.filter((t) => t.visible).length, 2);
   assert.equal(sl.active, 2);
-  const z = f.data[0].z as number[][];
-  assert.equal(z.length, Y);
-  assert.equal(z[0].length, X);
-  assert.equal(z[1][0], X); // row = y, column = x of slice 0
+  assert.equal(f.data[1].xaxis, "x2");
+  // slice 0 (z = 0), left panel: grey = value (window [0, 255]), label 2 blended at α = 0.5
+  const src = f.data[0].source as string;
+  assert.ok(src.startsWith("data:image/png;base64,"));
+  const png = decode(Uint8Array.from(atob(src.split(",")[1]), (c) => c.charCodeAt(0)));
+  assert.equal(png.width, X);
+  assert.equal(png.height, Y);
+  const px = (x: number, y: number) =>
+    Array.from(png.data.slice((y * X + x) * 4, (y * X + x) * 4 + 4));
+  assert.deepEqual(px(2, 1), [X + 2, X + 2, X + 2, 255]); // row = y, column = x; voxel 8 unlabelled
+  const c = [0x3c, 0xb4, 0x4b]; // LABEL_COLORS[1] for label 2 at voxel 0 (value 0)
+  assert.deepEqual(px(0, 0), [...c.map((v) => Math.round(0.5 * v)), 255]);
   const only = sliceViewer({ image, shape: [X, Y, Z], axis: 0 });
   assert.equal(only.data.length, X);
-  assert.equal((only.data[0].z as number[][])[0].length, Y);
+  const p0 = decode(
+    Uint8Array.from(atob((only.data[0].source as string).split(",")[1]), (c) => c.charCodeAt(0)),
+  );
+  assert.equal(p0.width, Y);
+  assert.equal(p0.height, Z);
 });
 
 Deno.test("slicePng: side-by-side overlay PNG decodes with blended colours", () => {
