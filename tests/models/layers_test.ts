@@ -16,6 +16,7 @@ import {
   InstanceNorm,
   LayerScale,
   MultiHeadSelfAttention,
+  normaliseChannels,
   Pad,
   PatchConvTranspose,
   PatchMerging,
@@ -80,6 +81,28 @@ Deno.test("InstanceNorm: hand values 2D and 3D, β at a single voxel, gradients"
   checkLayerGradients(new InstanceNorm({}), [randn([2, 3, 3, 2], 1)]);
   checkLayerGradients(new InstanceNorm({}), [randn([1, 2, 2, 3, 2], 2)]);
   await roundTrip(new InstanceNorm({ affine: false }), [[3, 3, 2]], [randn([1, 3, 3, 2], 3)]);
+});
+
+Deno.test("normaliseChannels: the JS kernel matches the tf.moments composite, values and gradients", async () => {
+  const composite = (x: tf.Tensor, keep: 0 | 1, eps: number) => {
+    const axes = Array.from({ length: x.rank - 1 - keep }, (_, i) => i + keep);
+    const { mean, variance } = tf.moments(x, axes, true);
+    return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
+  };
+  const cases: [number[], 0 | 1][] = [[[2, 3, 4, 5, 6], 1], [[3, 7, 5], 1], [[4, 3, 3, 2], 0]];
+  for (const [shape, keep] of cases) {
+    const x = tf.add(tf.mul(randn(shape, shape.length + keep), 3), 2);
+    const w = randn(shape, 99); // a random upstream gradient
+    await assertNoLeak(() => {
+      const loss = (f: typeof composite) => (t: tf.Tensor) => tf.sum(tf.mul(f(t, keep, 1e-5), w));
+      const [a, b] = [normaliseChannels(x, keep, 1e-5), tf.tidy(() => composite(x, keep, 1e-5))];
+      close(a.dataSync(), b.dataSync(), 2e-5);
+      const [ga, gb] = [tf.grad(loss(normaliseChannels))(x), tf.grad(loss(composite))(x)];
+      close(ga.dataSync(), gb.dataSync(), 2e-4);
+      tf.dispose([a, b, ga, gb]);
+    });
+    tf.dispose([x, w]);
+  }
 });
 
 Deno.test("BatchStatNorm normalises over batch and space; GroupNorm over groups", async () => {

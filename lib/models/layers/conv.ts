@@ -75,9 +75,22 @@ abstract class ConvBase extends tf.layers.Layer {
     }
   }
 
+  /**
+   * TF's padding mode for the conv after {@link padInput}: `"same"` where it equals PyTorch's
+   * symmetric `padding` (stride 1 and 2p = d·(k − 1)), so no explicit Pad runs (nor the Slice of
+   * its gradient: together ~40 % of an LCKD training step's kernel time); otherwise `"valid"`.
+   */
+  protected tfPadding(): "same" | "valid" {
+    const st = Array.isArray(this.strides) ? this.strides : [this.strides];
+    const p = this.padding, d = this.dilation;
+    return p > 0 && st.every((v) => v === 1) && 2 * p === d * (this.kernelSize - 1)
+      ? "same"
+      : "valid";
+  }
+
   protected padInput(x: tf.Tensor): tf.Tensor {
     const p = this.padding;
-    if (p === 0) return x;
+    if (p === 0 || this.tfPadding() === "same") return x;
     return tf.pad(x, [[0, 0], ...x.shape.slice(1, -1).map((): [number, number] => [p, p]), [0, 0]]);
   }
 
@@ -153,11 +166,11 @@ export class WSConv extends ConvBase {
           x as tf.Tensor4D,
           w as tf.Tensor4D,
           s as unknown as [number, number],
-          "valid",
+          this.tfPadding(),
           "NHWC",
           d,
         )
-        : tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, "valid", "NDHWC", d);
+        : tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, this.tfPadding(), "NDHWC", d);
       if (this.bias) y = tf.add(y, this.bias.read());
       return y;
     });
@@ -214,7 +227,7 @@ export class GroupConv2D extends ConvBase {
           xi as tf.Tensor4D,
           ws[i] as tf.Tensor4D,
           this.strides as number,
-          "valid",
+          this.tfPadding(),
           "NHWC",
           this.dilation,
         )

@@ -7,7 +7,7 @@
  * @module
  */
 export { type InitSpec, LayerConfigError, makeInit } from "./common.ts";
-export { BatchStatNorm, GroupNorm, InstanceNorm } from "./norm.ts";
+export { BatchStatNorm, GroupNorm, InstanceNorm, normaliseChannels } from "./norm.ts";
 export {
   AdaptiveAvgPool,
   Crop,

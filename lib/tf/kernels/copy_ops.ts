@@ -1,6 +1,7 @@
 /**
- * Fast copies: SplitV (the gradient of concatenation), Concat and Tile as contiguous block
- * copies instead of per-element index arithmetic. Any numeric dtype.
+ * Fast copies: SplitV (the gradient of concatenation), Concat, Tile, Slice and PadV2 (Pad's
+ * gradient is a Slice) as contiguous block copies instead of per-element index arithmetic. Any
+ * numeric dtype.
  * @module
  */
 import type { CpuBackend, FastKernel, KernelArgs, TensorInfo } from "./registry.ts";
@@ -118,5 +119,95 @@ const tile: FastKernel = {
   },
 };
 
+/**
+ * Calls `row(inOff, outOff)` for every index of the axes before `k` (row-major), with the offsets
+ * of that index in an input of shape `inShape` shifted by `inStart` and in an output of shape
+ * `outShape` shifted by `outStart` (element offsets of the first element of axis `k`).
+ */
+function forRows(
+  k: number,
+  inShape: number[],
+  outShape: number[],
+  inStart: number[],
+  outStart: number[],
+  iter: number[],
+  row: (inOff: number, outOff: number) => void,
+): void {
+  const inStr = inShape.map((_, i) => prod(inShape.slice(i + 1)));
+  const outStr = outShape.map((_, i) => prod(outShape.slice(i + 1)));
+  const idx = new Array(k).fill(0);
+  const n = prod(iter.slice(0, k));
+  for (let c = 0; c < n; c++) {
+    let a = inStart[k] * inStr[k], b = outStart[k] * outStr[k];
+    for (let i = 0; i < k; i++) {
+      a += (idx[i] + inStart[i]) * inStr[i];
+      b += (idx[i] + outStart[i]) * outStr[i];
+    }
+    row(a, b);
+    for (let i = k - 1; i >= 0; i--) {
+      if (++idx[i] < iter[i]) break;
+      idx[i] = 0;
+    }
+  }
+}
+
+/** The last axis a slice or pad changes (trailing axes it keeps whole are copied as one row). */
+function lastChanged(r: number, whole: (i: number) => boolean): number {
+  let k = r - 1;
+  while (k > 0 && whole(k)) k--;
+  return k;
+}
+
+const slice: FastKernel = {
+  name: "Slice",
+  func(args: KernelArgs): TensorInfo | null {
+    const { x } = args.inputs;
+    const xv = values(args.backend, x);
+    const shape: number[] = x.shape, r = shape.length;
+    if (!xv || r === 0) return null;
+    const b0 = args.attrs.begin, s0 = args.attrs.size;
+    const begin: number[] = typeof b0 === "number" ? [b0] : [...b0];
+    const size: number[] = s0 == null ? [] : typeof s0 === "number" ? [s0] : [...s0];
+    while (begin.length < r) begin.push(0);
+    while (size.length < r) size.push(-1);
+    if (begin.length !== r || size.length !== r) return null;
+    for (let i = 0; i < r; i++) {
+      if (size[i] === -1) size[i] = shape[i] - begin[i];
+      if (!(begin[i] >= 0 && size[i] >= 0 && begin[i] + size[i] <= shape[i])) return null;
+    }
+    const o = alloc(xv, prod(size));
+    if (o.length > 0) {
+      const k = lastChanged(r, (i) => begin[i] === 0 && size[i] === shape[i]);
+      const w = size[k] * prod(shape.slice(k + 1));
+      const zeros = new Array(r).fill(0);
+      forRows(k, shape, size, begin, zeros, size, (a, b) => o.set(xv.subarray(a, a + w), b));
+    }
+    return args.backend.makeTensorInfo(size, x.dtype, o);
+  },
+};
+
+const padV2: FastKernel = {
+  name: "PadV2",
+  func(args: KernelArgs): TensorInfo | null {
+    const { x } = args.inputs;
+    const xv = values(args.backend, x);
+    const shape: number[] = x.shape, r = shape.length;
+    const pads: [number, number][] = args.attrs.paddings;
+    if (!xv || r === 0 || pads.length !== r || pads.some(([a, b]) => a < 0 || b < 0)) return null;
+    const outShape = shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+    const o = alloc(xv, prod(outShape));
+    const value = args.attrs.constantValue ?? 0;
+    if (value !== 0) o.fill(value);
+    if (xv.length > 0) {
+      const k = lastChanged(r, (i) => pads[i][0] === 0 && pads[i][1] === 0);
+      const w = prod(shape.slice(k));
+      const zeros = new Array(r).fill(0);
+      const before = pads.map((p) => p[0]);
+      forRows(k, shape, outShape, zeros, before, shape, (a, b) => o.set(xv.subarray(a, a + w), b));
+    }
+    return args.backend.makeTensorInfo(outShape, x.dtype, o);
+  },
+};
+
 /** The copy kernels. */
-export const copyKernels: FastKernel[] = [splitV, concat, tile];
+export const copyKernels: FastKernel[] = [splitV, concat, tile, slice, padV2];

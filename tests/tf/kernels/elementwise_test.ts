@@ -120,3 +120,33 @@ Deno.test("SplitV / Concat / Tile match TF.js", async () => {
   await compareWithReference("concat grad", () => [g(x)], 1e-6);
   tf.dispose([x, i]);
 });
+
+Deno.test("Slice / PadV2 (and Pad's gradient) match TF.js", async () => {
+  await setup();
+  assert.ok(isFastKernelActive("Slice") && isFastKernelActive("PadV2"));
+  const rng = createRng(25);
+  const x = randn(rng, [2, 5, 4, 3, 6]);
+  const i = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+  await compareWithReference("slice", () => [
+    tf.slice(x, [0, 1, 1, 1, 0], [2, 3, 2, 2, 6]), // trailing whole axis
+    tf.slice(x, [1, 0, 0, 0, 2], [1, -1, -1, -1, 3]), // last axis cut
+    tf.slice(x, [0, 2], [2, 2]), // short begin / size
+    tf.slice(x, 1),
+    tf.slice(x, [0, 0, 0, 0, 0], [2, 5, 4, 3, 6]), // everything
+    tf.slice(x, [0, 4, 0, 0, 0], [2, 0, 4, 3, 6]), // empty
+    tf.slice(i, [1, 1], [1, 2]),
+  ], 0);
+  await compareWithReference("pad", () => [
+    tf.pad(x, [[0, 0], [1, 1], [2, 0], [0, 3], [0, 0]]),
+    // −∞ (the max-pool pad) made finite for the comparison
+    tf.clipByValue(tf.pad(x, [[0, 0], [1, 1], [1, 1], [1, 1], [0, 0]], -Infinity), -1e9, 1e9),
+    tf.pad(x, [[1, 0], [0, 0], [0, 0], [0, 0], [0, 2]], 0.5), // last axis padded
+    tf.pad(x, [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]),
+    tf.pad(i, [[1, 1], [0, 1]], 7),
+  ], 0);
+  const g = tf.grad((t: tf.Tensor) =>
+    tf.pad(t, [[0, 0], [1, 1], [1, 1], [1, 1], [0, 0]]).square().sum()
+  );
+  await compareWithReference("pad grad", () => [g(x)], 1e-6);
+  tf.dispose([x, i]);
+});
