@@ -1,7 +1,7 @@
 /**
  * SliceMaker under a real SIGKILL (shared by `slice_kill_test.ts` and `scripts/reliability.ts`):
  * `scripts/slice.ts` on a KiTS phantom is killed mid-run after 1, 3 and 5 cases have their
- * done-markers (plus a seeded 0–60 ms), then re-run to the end and compared with an uninterrupted
+ * done-markers (plus a seeded 0–20 ms; 8 cases, so the last kill leaves three to do), then re-run to the end and compared with an uninterrupted
  * run.
  * @module
  */
@@ -54,7 +54,7 @@ export async function sliceKillExperiment(
   o: { seed?: number; cases?: number; targets?: number[] } = {},
 ): Promise<SliceKillResult> {
   const dir = await Deno.makeTempDir({ prefix: "medkd_slicekill_" });
-  const rng = createRng(o.seed ?? 31), cases = o.cases ?? 6;
+  const rng = createRng(o.seed ?? 31), cases = o.cases ?? 8;
   try {
     await writePhantom("kits", `${dir}/in`, { cases });
     const ref = await slice(`${dir}/in`, `${dir}/ref`).output();
@@ -66,7 +66,7 @@ export async function sliceKillExperiment(
       let exited = false;
       const status = child.status.then((s) => (exited = true, s));
       while (!exited && (await markers(`${dir}/out`)) < target) await sleep(3);
-      await sleep(rng.uniform(0, 60));
+      await sleep(rng.uniform(0, 20));
       if (exited) finishedEarly++;
       else child.kill("SIGKILL");
       await status;

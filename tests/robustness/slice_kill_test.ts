@@ -1,6 +1,6 @@
-// SliceMaker under a real SIGKILL: `deno task slice` (scripts/slice.ts) on a 6-case KiTS phantom
+// SliceMaker under a real SIGKILL: `deno task slice` (scripts/slice.ts) on an 8-case KiTS phantom
 // is killed three times mid-run (after 1, 3 and 5 cases have their done-markers, plus a seeded
-// 0–60 ms), then re-run: the re-run finishes only the rest, the output equals an uninterrupted
+// 0–20 ms), then re-run: the re-run finishes only the rest, the output equals an uninterrupted
 // run's byte for byte, and no temp or half-written slice file remains.
 import assert from "node:assert/strict";
 import { sliceKillExperiment } from "./slice_kill_lib.ts";

@@ -209,5 +209,49 @@ const padV2: FastKernel = {
   },
 };
 
+/**
+ * Transpose: output axes that stay adjacent in the input are merged first (e.g. the LCKD
+ * modality split [B, D, H, W, M, C] → [B, M, D, H, W, C] becomes a 4-axis swap with rows of C),
+ * then each output row is read with one input stride — instead of TF.js's per-element index
+ * arithmetic.
+ */
+const transpose: FastKernel = {
+  name: "Transpose",
+  func(args: KernelArgs): TensorInfo | null {
+    const { x } = args.inputs;
+    const xv = values(args.backend, x);
+    const shape: number[] = x.shape, perm: number[] = args.attrs.perm, r = shape.length;
+    if (!xv || r === 0 || perm.length !== r) return null;
+    const outShape = perm.map((p) => shape[p]);
+    const o = alloc(xv, xv.length);
+    if (o.length === 0) return args.backend.makeTensorInfo(outShape, x.dtype, o);
+    // groups of input axes, in output order, that stay consecutive
+    const groups: number[][] = [];
+    perm.forEach((p, i) => {
+      if (i > 0 && p === perm[i - 1] + 1) groups[groups.length - 1].push(p);
+      else groups.push([p]);
+    });
+    const byInput = groups.map((_, j) => j).sort((a, b) => groups[a][0] - groups[b][0]);
+    const inDims = byInput.map((j) => prod(groups[j].map((a) => shape[a])));
+    const inStr = inDims.map((_, i) => prod(inDims.slice(i + 1)));
+    const outDims = groups.map((g) => prod(g.map((a) => shape[a])));
+    const src = groups.map((_, j) => inStr[byInput.indexOf(j)]); // input stride per output axis
+    const R = groups.length, n = outDims[R - 1], step = src[R - 1];
+    const idx = new Array(R - 1).fill(0);
+    const rows = o.length / n;
+    for (let row = 0, out = 0; row < rows; row++, out += n) {
+      let base = 0;
+      for (let i = 0; i < R - 1; i++) base += idx[i] * src[i];
+      if (step === 1 && n >= 64) o.set(xv.subarray(base, base + n), out);
+      else for (let t = 0; t < n; t++) o[out + t] = xv[base + t * step];
+      for (let i = R - 2; i >= 0; i--) {
+        if (++idx[i] < outDims[i]) break;
+        idx[i] = 0;
+      }
+    }
+    return args.backend.makeTensorInfo(outShape, x.dtype, o);
+  },
+};
+
 /** The copy kernels. */
-export const copyKernels: FastKernel[] = [splitV, concat, tile, slice, padV2];
+export const copyKernels: FastKernel[] = [splitV, concat, tile, slice, padV2, transpose];

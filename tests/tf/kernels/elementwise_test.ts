@@ -150,3 +150,27 @@ Deno.test("Slice / PadV2 (and Pad's gradient) match TF.js", async () => {
   await compareWithReference("pad grad", () => [g(x)], 1e-6);
   tf.dispose([x, i]);
 });
+
+Deno.test("Transpose matches TF.js (merged adjacent axes, last axis moved or kept, int)", async () => {
+  await setup();
+  assert.ok(isFastKernelActive("Transpose"));
+  const rng = createRng(26);
+  const x = randn(rng, [2, 3, 4, 5, 2, 3]);
+  const perms = [
+    [0, 4, 1, 2, 3, 5], // the LCKD modality split
+    [0, 2, 3, 4, 1, 5],
+    [5, 4, 3, 2, 1, 0],
+    [0, 1, 2, 3, 4, 5],
+    [1, 0, 2, 3, 4, 5],
+    [0, 1, 2, 3, 5, 4],
+    [3, 4, 5, 0, 1, 2],
+  ];
+  const i = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2], "int32");
+  await compareWithReference("transpose", () => [
+    ...perms.map((p) => tf.transpose(x, p)),
+    tf.transpose(tf.reshape(x, [6, 20, 6])),
+    tf.transpose(i, [2, 0, 1]),
+    tf.transpose(tf.zeros([0, 3]), [1, 0]),
+  ], 0);
+  tf.dispose([x, i]);
+});
