@@ -287,6 +287,36 @@ Deno.test("WSConv standardises each filter; GroupConv2D equals per-group conv", 
   );
 });
 
+Deno.test("WSConv: the TF 'same' path equals explicit symmetric padding (3D, dilation 1 and 2)", () => {
+  for (const d of [1, 2]) {
+    tf.tidy(() => {
+      const l = new WSConv({
+        filters: 3,
+        kernelSize: 3,
+        padding: d,
+        dilation: d,
+        kernelInit: { kind: "normal", std: 1, seed: 7 },
+      });
+      const x = randn([1, 6, 5, 7, 2], 30 + d), u = randn([1, 6, 5, 7, 3], 40 + d);
+      const pads: [number, number][] = [[0, 0], [d, d], [d, d], [d, d], [0, 0]];
+      const viaSame = (t: tf.Tensor) => l.apply(t) as tf.Tensor;
+      const viaPad = (t: tf.Tensor) =>
+        tf.conv3d(
+          tf.pad(t, pads) as tf.Tensor5D,
+          l.standardised() as tf.Tensor5D,
+          1,
+          "valid",
+          "NDHWC",
+          d,
+        );
+      close(viaSame(x).dataSync(), viaPad(x).dataSync(), 1e-4);
+      const grad = (f: (t: tf.Tensor) => tf.Tensor) =>
+        tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), u)))(x);
+      close(grad(viaSame).dataSync(), grad(viaPad).dataSync(), 1e-4);
+    });
+  }
+});
+
 Deno.test("MultiHeadSelfAttention: identical tokens give v·W, gradients, round trip", async () => {
   // With identical tokens every attention row is uniform, so output = proj(v) for every token.
   const l = new MultiHeadSelfAttention({
