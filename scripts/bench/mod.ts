@@ -30,6 +30,7 @@ const LABELS: Record<string, string> = {
   unet2d: "(a) UNet 2D train step, 16×64×64×1",
   resunet: "(b) ResNet-18-UNet train step, 4×224×224×3",
   unet3d: "(c) 3D UNet train step, 2×16×64×64×4",
+  unet3d_in: "(c2) 3D UNet, InstanceNorm + LeakyReLU, train step, 2×16×64×64×4",
   unet2d_infer: "(d) UNet 2D inference, 16×64×64×1",
   resunet_infer: "(d) ResNet-18-UNet inference, 4×224×224×3",
 };

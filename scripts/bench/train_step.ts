@@ -5,7 +5,7 @@
  *
  * CLI (used by `mod.ts`, one workload per process so a slow backend can be capped):
  *   deno run -A scripts/bench/train_step.ts <workload> <backend> [reps] [--profile]
- * workload: unet2d | resunet | unet3d | unet2d_infer | resunet_infer
+ * workload: unet2d | resunet | unet3d | unet3d_in | unet2d_infer | resunet_infer
  * backend: cpu (fast kernels) | cpu-ref (TF.js reference kernels) | webgpu
  * Prints one JSON line `{ "workload", "backend", "detail", "ms": [...], "cpuMs": [...] }` (wall and
  * process CPU time per step).
@@ -16,8 +16,17 @@ import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { installFastKernels } from "../../lib/tf/kernels/mod.ts";
 import { createRng } from "../../lib/random/mod.ts";
+import { InstanceNorm } from "../../lib/models/layers/norm.ts";
 
 type L = tf.SymbolicTensor;
+
+/** 3×3×3 conv + InstanceNorm (affine) + LeakyReLU(0.01): the nnU-Net / LCKD block. */
+function convInLrelu(x: L, f: number): L {
+  const y = tf.layers.conv3d({ filters: f, kernelSize: 3, padding: "same", useBias: false })
+    .apply(x) as L;
+  const n = new InstanceNorm({ epsilon: 1e-5, affine: true }).apply(y) as L;
+  return tf.layers.leakyReLU({ alpha: 0.01 }).apply(n) as L;
+}
 
 function convBnRelu(x: L, f: number, k = 3, s = 1, rank = 2): L {
   const conv = rank === 2
@@ -124,6 +133,36 @@ export function unet3d(
   return tf.model({ inputs: inp, outputs: out });
 }
 
+/**
+ * (c2) The 3D UNet of (c) with InstanceNorm + LeakyReLU blocks instead of BatchNorm + ReLU (the
+ * nnU-Net / LCKD block; medkd's fused normalisation kernel on the CPU backend).
+ */
+export function unet3dInstanceNorm(
+  d = 16,
+  hw = 64,
+  inCh = 4,
+  classes = 2,
+  widths = [16, 32, 64],
+): tf.LayersModel {
+  const inp = tf.input({ shape: [d, hw, hw, inCh] });
+  let x: L = inp;
+  const skips: L[] = [];
+  widths.forEach((w, i) => {
+    x = convInLrelu(convInLrelu(x, w), w);
+    if (i < widths.length - 1) {
+      skips.push(x);
+      x = tf.layers.maxPooling3d({ poolSize: 2 }).apply(x) as L;
+    }
+  });
+  for (let i = widths.length - 2; i >= 0; i--) {
+    x = tf.layers.conv3dTranspose({ filters: widths[i], kernelSize: 2, strides: 2 }).apply(x) as L;
+    x = tf.layers.concatenate().apply([skips[i], x]) as L;
+    x = convInLrelu(convInLrelu(x, widths[i]), widths[i]);
+  }
+  const out = tf.layers.conv3d({ filters: classes, kernelSize: 1 }).apply(x) as L;
+  return tf.model({ inputs: inp, outputs: out });
+}
+
 /** A workload: model, batch shape, whether it trains. */
 export type Workload = { model: () => tf.LayersModel; batch: number[]; train: boolean };
 
@@ -132,6 +171,7 @@ export const workloads: Record<string, Workload> = {
   unet2d: { model: () => unet2d(), batch: [16, 64, 64, 1], train: true },
   resunet: { model: () => resnet18Unet(), batch: [4, 224, 224, 3], train: true },
   unet3d: { model: () => unet3d(), batch: [2, 16, 64, 64, 4], train: true },
+  unet3d_in: { model: () => unet3dInstanceNorm(), batch: [2, 16, 64, 64, 4], train: true },
   unet2d_infer: { model: () => unet2d(), batch: [16, 64, 64, 1], train: false },
   resunet_infer: { model: () => resnet18Unet(), batch: [4, 224, 224, 3], train: false },
 };

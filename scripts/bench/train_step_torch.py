@@ -19,11 +19,19 @@ def cbr(cin, cout, k=3, s=1, dim=2):
                          nn.ReLU(inplace=True))
 
 
-class UNet(nn.Module):
-    """(a) / (c): 2x (conv3 + BN + ReLU) per level, max-pool down, 2x transposed conv up."""
+def cil(cin, cout, k=3, s=1, dim=3):
+    """(c2) 3D conv + InstanceNorm (affine) + LeakyReLU(0.01), the nnU-Net / LCKD block."""
+    assert dim == 3
+    return nn.Sequential(nn.Conv3d(cin, cout, k, s, padding=k // 2, bias=False),
+                         nn.InstanceNorm3d(cout, eps=1e-5, affine=True), nn.LeakyReLU(0.01, inplace=True))
 
-    def __init__(self, cin=1, classes=2, widths=(16, 32, 64, 128), dim=2):
+
+class UNet(nn.Module):
+    """(a) / (c) / (c2): 2x (conv3 + norm + activation) per level, max-pool down, 2x transposed conv up."""
+
+    def __init__(self, cin=1, classes=2, widths=(16, 32, 64, 128), dim=2, block=None):
         super().__init__()
+        cbr = block or globals()["cbr"]
         self.dim = dim
         self.enc = nn.ModuleList()
         c = cin
@@ -108,6 +116,7 @@ WORKLOADS = {
     "unet2d": (lambda: UNet(), (16, 1, 64, 64), True),
     "resunet": (lambda: ResUNet(), (4, 3, 224, 224), True),
     "unet3d": (lambda: UNet(4, 2, (16, 32, 64), 3), (2, 4, 16, 64, 64), True),
+    "unet3d_in": (lambda: UNet(4, 2, (16, 32, 64), 3, cil), (2, 4, 16, 64, 64), True),
     "unet2d_infer": (lambda: UNet(), (16, 1, 64, 64), False),
     "resunet_infer": (lambda: ResUNet(), (4, 3, 224, 224), False),
 }

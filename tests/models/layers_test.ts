@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "../../lib/tf/tf.ts";
 import { initBackend } from "../../lib/tf/backend.ts";
 import { assertNoLeak } from "../../lib/tf/leaks.ts";
+import { fastKernelsActive, withReferenceKernels } from "../../lib/tf/kernels/mod.ts";
 import {
   Act,
   AdaptiveAvgPool,
@@ -103,6 +104,26 @@ Deno.test("normaliseChannels: the JS kernel matches the tf.moments composite, va
     });
     tf.dispose([x, w]);
   }
+});
+
+Deno.test("InstanceNorm uses its JS kernel only while the fast kernels are on; both paths agree", async () => {
+  const x = tf.add(tf.mul(randn([2, 3, 4, 5, 3], 7), 2), 1);
+  const w = randn([2, 3, 4, 5, 3], 8);
+  const layer = new InstanceNorm({ affine: false });
+  const run = () =>
+    tf.tidy(() => {
+      const y = layer.apply(x) as tf.Tensor;
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t) as tf.Tensor, w)))(x);
+      return [Array.from(y.dataSync()), Array.from(g.dataSync())];
+    });
+  assert.equal(fastKernelsActive(), true);
+  const fast = run();
+  const [ref, inside] = await withReferenceKernels(() => [run(), fastKernelsActive()] as const);
+  assert.equal(inside, false);
+  assert.equal(fastKernelsActive(), true);
+  close(fast[0], ref[0], 2e-5);
+  close(fast[1], ref[1], 2e-4);
+  tf.dispose([x, w]);
 });
 
 Deno.test("BatchStatNorm normalises over batch and space; GroupNorm over groups", async () => {

@@ -7,6 +7,7 @@
  * @module
  */
 import * as tf from "../../tf/tf.ts";
+import { fastKernelsActive } from "../../tf/kernels/registry.ts";
 import { channels, LayerArgs, LayerConfigError, single, singleShape } from "./common.ts";
 
 type NormArgs = LayerArgs & { epsilon?: number; affine?: boolean };
@@ -128,9 +129,14 @@ export function normaliseChannels(x: tf.Tensor, keep: 0 | 1, eps: number): tf.Te
   return f(x) as tf.Tensor;
 }
 
-/** The normalisation for the active backend: the JS kernel on CPU, the composite elsewhere. */
+/**
+ * The normalisation for the active backend: the JS kernel on CPU while medkd's fast kernels are on,
+ * TF.js's composite elsewhere (other backends, `MEDKD_FAST_KERNELS=0`, reference-kernel runs).
+ */
 function normaliseFor(x: tf.Tensor, keep: 0 | 1, eps: number): tf.Tensor {
-  if (tf.getBackend() === "cpu" && x.dtype === "float32") return normaliseChannels(x, keep, eps);
+  if (tf.getBackend() === "cpu" && x.dtype === "float32" && fastKernelsActive()) {
+    return normaliseChannels(x, keep, eps);
+  }
   const axes = Array.from({ length: x.rank - 1 - keep }, (_, i) => i + keep);
   return normalise(x, axes, eps);
 }

@@ -27,6 +27,7 @@ export { BlasError, blasThreads, type Gemm, loadGemm, openNativeGemm } from "./b
 export { gemm, setGemm } from "./gemm_state.ts";
 export {
   type FastKernel,
+  fastKernelsActive,
   isFastKernelActive,
   referenceKernel,
   registerFastKernels,

@@ -50,6 +50,16 @@ export function isFastKernelActive(name: string): boolean {
   return wrappers.has(tf.getKernel(name, "cpu")?.kernelFunc);
 }
 
+/**
+ * True when any fast kernel is registered on the CPU backend now (false before
+ * `installFastKernels()`, with `MEDKD_FAST_KERNELS=0`, and inside {@link withReferenceKernels}):
+ * model code uses it to pick its own fused JS paths only where the fast kernels are on.
+ */
+export function fastKernelsActive(): boolean {
+  for (const name of originals.keys()) if (isFastKernelActive(name)) return true;
+  return false;
+}
+
 /** Register `list` on the CPU backend (idempotent); returns the names registered. */
 export function registerFastKernels(list: FastKernel[]): string[] {
   const names: string[] = [];
