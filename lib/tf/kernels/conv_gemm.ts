@@ -5,9 +5,26 @@
  */
 import { gemm, scratch } from "./gemm_state.ts";
 import { chunkRows, col2im, type ConvGeom, gemmDims, im2col, isPointwise } from "./im2col.ts";
+import { shiftedFilter, shiftedForward, useShifted } from "./conv_shifted.ts";
+
+const shiftedOff = (() => {
+  try {
+    return Deno.env.get("MEDKD_CONV_SHIFTED") === "0";
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Forward convolution: one GEMM per tap over the padded input where {@link useShifted} says so
+ * (`MEDKD_CONV_SHIFTED=0` turns that off), else im2col + GEMM.
+ */
+export function convForward(g: ConvGeom, x: Float32Array, w: Float32Array): Float32Array {
+  return !shiftedOff && useShifted(g) ? shiftedForward(g, x, w) : im2colForward(g, x, w);
+}
 
 /** `out[rows×co] = im2col(x)[rows×k] · w[k×co]`. */
-export function convForward(g: ConvGeom, x: Float32Array, w: Float32Array): Float32Array {
+export function im2colForward(g: ConvGeom, x: Float32Array, w: Float32Array): Float32Array {
   const { rows, k } = gemmDims(g);
   const out = new Float32Array(rows * g.co);
   const blas = gemm();
@@ -114,8 +131,13 @@ export function convBackpropInput(g: ConvGeom, dy: Float32Array, w: Float32Array
   return dx;
 }
 
-/** `dw[k×co] = im2col(x)ᵀ[k×rows] · dy[rows×co]`, accumulated chunk by chunk in fixed order. */
+/** Filter gradient: per-tap GEMMs where {@link useShifted} says so, else im2col + GEMM. */
 export function convBackpropFilter(g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
+  return !shiftedOff && useShifted(g) ? shiftedFilter(g, x, dy) : im2colFilter(g, x, dy);
+}
+
+/** `dw[k×co] = im2col(x)ᵀ[k×rows] · dy[rows×co]`, accumulated chunk by chunk in fixed order. */
+export function im2colFilter(g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
   const { rows, k } = gemmDims(g);
   const dw = new Float32Array(k * g.co);
   const blas = gemm();
