@@ -5,6 +5,9 @@
  * seeds of each model's headline metric as a Markdown table and writes it, with the per-seed values,
  * to `runs/demo_table.md` and `runs/demo_table.json`.
  *
+ * Without `--reuse` every seed runs from scratch: an existing output folder (whose checkpoints
+ * `reproduce` would resume from, giving old models and wrong wall times) is first renamed to
+ * `<folder>.previous-<time>`, never deleted.
  * `--reuse` reads a seed's existing `metrics.json` instead of re-running it; `--jobs 2` runs two
  * reproductions at once (each with one BLAS thread; wall times are then not idle-machine times).
  * @module
@@ -111,8 +114,28 @@ async function reproduce(study: Study, seed: number, threads?: number): Promise<
   }
 }
 
-const metricsPath = (study: Study, seed: number) =>
-  join(ROOT, "runs", study, `demo-seed${seed}`, "metrics.json");
+const runDir = (study: Study, seed: number) => join(ROOT, "runs", study, `demo-seed${seed}`);
+const metricsPath = (study: Study, seed: number) => join(runDir(study, seed), "metrics.json");
+
+/**
+ * Rename `dir` to `<dir>.previous-<stamp>` if it exists, so that a run into `dir` starts from
+ * scratch without losing the earlier one; returns the new name, or null when there was nothing.
+ */
+export async function setAside(dir: string, now = new Date()): Promise<string | null> {
+  try {
+    await Deno.stat(dir);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  let target = `${dir}.previous-${stamp}`;
+  for (let i = 1; await Deno.stat(target).then(() => true, () => false); i++) {
+    target = `${dir}.previous-${stamp}-${i}`;
+  }
+  await Deno.rename(dir, target);
+  return target;
+}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -142,6 +165,8 @@ async function main(): Promise<number> {
     while (next < todo.length) {
       const { study, seed } = todo[next++];
       const t0 = performance.now();
+      const moved = await setAside(runDir(study, seed));
+      if (moved) console.error(`demo-table: earlier run kept as ${moved}`);
       console.error(`demo-table: ${study} seed ${seed} …`);
       await reproduce(study, seed, jobs > 1 ? 1 : undefined);
       console.error(

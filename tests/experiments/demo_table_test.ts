@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { markdownTable, summarise } from "../../scripts/demo_table.ts";
+import { join } from "node:path";
+import { markdownTable, setAside, summarise } from "../../scripts/demo_table.ts";
 
 Deno.test("demo table: mean ± sample sd per model over seeds, NaN-safe, one block per study", () => {
   const run = (seed: number, t: number, s: number) => ({
@@ -27,4 +28,24 @@ Deno.test("demo table: mean ± sample sd per model over seeds, NaN-safe, one blo
     md[3],
     /^\| {2}\| HLFD \(distilled\) \| {2}\| 0\.200 ± 0\.141 \| 0\.100 \/ — \/ 0\.300 \| {2}\|$/,
   );
+});
+
+Deno.test("demo table: a re-run sets the earlier output folder aside (renamed, never deleted)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const dir = join(root, "demo-seed0");
+    assert.equal(await setAside(dir), null); // nothing there yet
+    await Deno.mkdir(dir);
+    await Deno.writeTextFile(join(dir, "metrics.json"), "{}");
+    const t = new Date("2026-12-03T07:30:00.000Z");
+    const first = await setAside(dir, t);
+    assert.equal(first, `${dir}.previous-2026-12-03T07-30-00-000Z`);
+    assert.equal(await Deno.readTextFile(join(first!, "metrics.json")), "{}");
+    await Deno.mkdir(dir);
+    const second = await setAside(dir, t); // same stamp: a suffix keeps both
+    assert.equal(second, `${dir}.previous-2026-12-03T07-30-00-000Z-1`);
+    assert.equal(await Deno.stat(dir).then(() => true, () => false), false);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
