@@ -65,15 +65,20 @@ export function useShifted(g: ConvGeom): boolean {
 }
 
 const pool = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
+/** Buffers above this many floats (64 MiB) are allocated per call and never kept. */
+const POOL_MAX = 1 << 24;
 
 /**
  * Reusable buffer `i` of `n` floats, zeroed when `zero`. Kernels run synchronously and one at a
  * time, and every buffer is consumed before its kernel returns; reuse spares the page faults and
- * zeroing of fresh multi-megabyte allocations on every call.
+ * zeroing of fresh multi-megabyte allocations on every call. One large convolution (say a
+ * full-resolution inference) does not pin its buffers: those above {@link POOL_MAX} are not pooled.
  */
 function buffer(i: number, n: number, zero: boolean): Float32Array {
-  if (pool[i].length < n) pool[i] = new Float32Array(Math.max(n, Math.ceil(pool[i].length * 1.25)));
-  else if (zero) pool[i].fill(0, 0, n);
+  if (n > POOL_MAX) return new Float32Array(n);
+  if (pool[i].length < n) {
+    pool[i] = new Float32Array(Math.min(POOL_MAX, Math.max(n, Math.ceil(pool[i].length * 1.25))));
+  } else if (zero) pool[i].fill(0, 0, n);
   return pool[i].subarray(0, n);
 }
 
