@@ -106,19 +106,27 @@ export function resnet18Unet(size = 224, inCh = 3, classes = 2): tf.LayersModel 
   return tf.model({ inputs: inp, outputs: out });
 }
 
-/** (c) 3D UNet, widths 16/32/64, input D×H×W = 16×64×64×4, 2×2×2 transposed-conv up. */
+/** 3×3×3 conv + BN + ReLU, the block of (c). */
+const convBnRelu3d = (x: L, f: number): L => convBnRelu(x, f, 3, 1, 3);
+
+/**
+ * (c) 3D UNet, widths 16/32/64, input D×H×W = 16×64×64×4, 2×2×2 transposed-conv up; with
+ * `block = convInLrelu` it is (c2), the nnU-Net / LCKD variant (InstanceNorm + LeakyReLU, medkd's
+ * fused normalisation kernel on the CPU backend).
+ */
 export function unet3d(
   d = 16,
   hw = 64,
   inCh = 4,
   classes = 2,
   widths = [16, 32, 64],
+  block: (x: L, f: number) => L = convBnRelu3d,
 ): tf.LayersModel {
   const inp = tf.input({ shape: [d, hw, hw, inCh] });
   let x: L = inp;
   const skips: L[] = [];
   widths.forEach((w, i) => {
-    x = convBnRelu(convBnRelu(x, w, 3, 1, 3), w, 3, 1, 3);
+    x = block(block(x, w), w);
     if (i < widths.length - 1) {
       skips.push(x);
       x = tf.layers.maxPooling3d({ poolSize: 2 }).apply(x) as L;
@@ -127,37 +135,7 @@ export function unet3d(
   for (let i = widths.length - 2; i >= 0; i--) {
     x = tf.layers.conv3dTranspose({ filters: widths[i], kernelSize: 2, strides: 2 }).apply(x) as L;
     x = tf.layers.concatenate().apply([skips[i], x]) as L;
-    x = convBnRelu(convBnRelu(x, widths[i], 3, 1, 3), widths[i], 3, 1, 3);
-  }
-  const out = tf.layers.conv3d({ filters: classes, kernelSize: 1 }).apply(x) as L;
-  return tf.model({ inputs: inp, outputs: out });
-}
-
-/**
- * (c2) The 3D UNet of (c) with InstanceNorm + LeakyReLU blocks instead of BatchNorm + ReLU (the
- * nnU-Net / LCKD block; medkd's fused normalisation kernel on the CPU backend).
- */
-export function unet3dInstanceNorm(
-  d = 16,
-  hw = 64,
-  inCh = 4,
-  classes = 2,
-  widths = [16, 32, 64],
-): tf.LayersModel {
-  const inp = tf.input({ shape: [d, hw, hw, inCh] });
-  let x: L = inp;
-  const skips: L[] = [];
-  widths.forEach((w, i) => {
-    x = convInLrelu(convInLrelu(x, w), w);
-    if (i < widths.length - 1) {
-      skips.push(x);
-      x = tf.layers.maxPooling3d({ poolSize: 2 }).apply(x) as L;
-    }
-  });
-  for (let i = widths.length - 2; i >= 0; i--) {
-    x = tf.layers.conv3dTranspose({ filters: widths[i], kernelSize: 2, strides: 2 }).apply(x) as L;
-    x = tf.layers.concatenate().apply([skips[i], x]) as L;
-    x = convInLrelu(convInLrelu(x, widths[i]), widths[i]);
+    x = block(block(x, widths[i]), widths[i]);
   }
   const out = tf.layers.conv3d({ filters: classes, kernelSize: 1 }).apply(x) as L;
   return tf.model({ inputs: inp, outputs: out });
@@ -171,7 +149,11 @@ export const workloads: Record<string, Workload> = {
   unet2d: { model: () => unet2d(), batch: [16, 64, 64, 1], train: true },
   resunet: { model: () => resnet18Unet(), batch: [4, 224, 224, 3], train: true },
   unet3d: { model: () => unet3d(), batch: [2, 16, 64, 64, 4], train: true },
-  unet3d_in: { model: () => unet3dInstanceNorm(), batch: [2, 16, 64, 64, 4], train: true },
+  unet3d_in: {
+    model: () => unet3d(16, 64, 4, 2, [16, 32, 64], convInLrelu),
+    batch: [2, 16, 64, 64, 4],
+    train: true,
+  },
   unet2d_infer: { model: () => unet2d(), batch: [16, 64, 64, 1], train: false },
   resunet_infer: { model: () => resnet18Unet(), batch: [4, 224, 224, 3], train: false },
 };

@@ -29,21 +29,20 @@ def cil(cin, cout, k=3, s=1, dim=3):
 class UNet(nn.Module):
     """(a) / (c) / (c2): 2x (conv3 + norm + activation) per level, max-pool down, 2x transposed conv up."""
 
-    def __init__(self, cin=1, classes=2, widths=(16, 32, 64, 128), dim=2, block=None):
+    def __init__(self, cin=1, classes=2, widths=(16, 32, 64, 128), dim=2, block=cbr):
         super().__init__()
-        cbr = block or globals()["cbr"]
         self.dim = dim
         self.enc = nn.ModuleList()
         c = cin
         for w in widths:
-            self.enc.append(nn.Sequential(cbr(c, w, dim=dim), cbr(w, w, dim=dim)))
+            self.enc.append(nn.Sequential(block(c, w, dim=dim), block(w, w, dim=dim)))
             c = w
         Up = nn.ConvTranspose2d if dim == 2 else nn.ConvTranspose3d
         self.up = nn.ModuleList()
         self.dec = nn.ModuleList()
         for w in reversed(widths[:-1]):
             self.up.append(Up(c, w, 2, 2))
-            self.dec.append(nn.Sequential(cbr(2 * w, w, dim=dim), cbr(w, w, dim=dim)))
+            self.dec.append(nn.Sequential(block(2 * w, w, dim=dim), block(w, w, dim=dim)))
             c = w
         Conv = nn.Conv2d if dim == 2 else nn.Conv3d
         self.head = Conv(c, classes, 1)

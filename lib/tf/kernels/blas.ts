@@ -67,7 +67,8 @@ const SYMBOLS = {
   openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
 } as const;
 
-function env(name: string): string | undefined {
+/** An environment variable, or undefined when unset or when env access is not permitted. */
+export function env(name: string): string | undefined {
   try {
     return Deno.env.get(name);
   } catch {

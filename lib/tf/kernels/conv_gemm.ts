@@ -3,17 +3,12 @@
  * channels-last 2D and 3D convolutions with any stride, padding and dilation.
  * @module
  */
+import { env } from "./blas.ts";
 import { gemm, scratch } from "./gemm_state.ts";
 import { chunkRows, col2im, type ConvGeom, gemmDims, im2col, isPointwise } from "./im2col.ts";
 import { shiftedFilter, shiftedForward, useShifted } from "./conv_shifted.ts";
 
-const shiftedOff = (() => {
-  try {
-    return Deno.env.get("MEDKD_CONV_SHIFTED") === "0";
-  } catch {
-    return false;
-  }
-})();
+const shiftedOff = env("MEDKD_CONV_SHIFTED") === "0";
 
 /**
  * Forward convolution: one GEMM per tap over the padded input where {@link useShifted} says so

@@ -6,7 +6,7 @@
  * `MEDKD_FAST_KERNELS=0` disables them; `MEDKD_BLAS` picks the GEMM (see {@link loadGemm}).
  * @module
  */
-import { loadGemm } from "./blas.ts";
+import { env, loadGemm } from "./blas.ts";
 import { convKernels } from "./conv_kernels.ts";
 import { copyKernels } from "./copy_ops.ts";
 import { depthwiseKernels } from "./depthwise_kernels.ts";
@@ -54,11 +54,7 @@ export function fastKernelList(): FastKernel[] {
 export type FastKernelsInfo = { blas: string | null; kernels: string[] };
 
 function disabled(): boolean {
-  try {
-    return Deno.env.get("MEDKD_FAST_KERNELS") === "0";
-  } catch {
-    return false;
-  }
+  return env("MEDKD_FAST_KERNELS") === "0";
 }
 
 /**
